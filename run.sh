@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs VideoStudio locally: PostgreSQL under .data/, migrations, demo data, the app with the offline HeyGen simulator.
+set -euo pipefail
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$REPO_ROOT/scripts/postgres.sh"
+
+if [ "${1:-}" = "--stop-db" ]; then
+  stop_postgres
+  exit 0
+fi
+
+URL="${VIDEOSTUDIO_URL:-http://127.0.0.1:5080}"
+
+ensure_postgres
+ensure_database videostudio
+
+echo "Building ..."
+dotnet build "$REPO_ROOT/src/Web/VideoStudio.Web.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly
+
+export ConnectionStrings__Studio="$(connection_string videostudio)"
+export Studio__Migrate=true
+export Studio__SeedDemo=true
+export Studio__MediaRoot="$REPO_ROOT/.data/media"
+export ASPNETCORE_URLS="$URL"
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
+
+cd "$REPO_ROOT/src/Web"
+# The app prints the URL and the demo logins once it listens.
+exec dotnet bin/Release/net10.0/VideoStudio.Web.dll --contentRoot "$REPO_ROOT/src/Web"

@@ -1,0 +1,125 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace VideoStudio.Core.Data;
+
+public class StudioUser : IdentityUser
+{
+    public string DisplayName { get; set; } = "";
+    public bool IsSiteAdmin { get; set; }
+}
+
+public class Business
+{
+    public Guid Id { get; set; }
+    public required string Name { get; set; }
+    public List<BusinessMember> Members { get; set; } = [];
+    public List<AiAvatarIntegration> Integrations { get; set; } = [];
+}
+
+public class BusinessMember
+{
+    public Guid BusinessId { get; set; }
+    public required string UserId { get; set; }
+    public MemberRole Role { get; set; }
+    public Business? Business { get; set; }
+    public StudioUser? User { get; set; }
+}
+
+public class Content
+{
+    public Guid Id { get; set; }
+    public Guid BusinessId { get; set; }
+    public required string Title { get; set; }
+    public string? VideoScript { get; set; }
+    public string? ShortVideoScript { get; set; }
+    public string? VideoLongUrl { get; set; }
+    public string? VideoShortUrl { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public uint Version { get; set; }
+    public Business? Business { get; set; }
+
+    public string? Script(VideoSlot slot) => slot == VideoSlot.Long ? VideoScript : ShortVideoScript;
+
+    public string? VideoUrl(VideoSlot slot) => slot == VideoSlot.Long ? VideoLongUrl : VideoShortUrl;
+
+    public void SetVideoUrl(VideoSlot slot, string? url)
+    {
+        if (slot == VideoSlot.Long) VideoLongUrl = url; else VideoShortUrl = url;
+    }
+}
+
+public class AiAvatarIntegration
+{
+    public Guid Id { get; set; }
+    public Guid BusinessId { get; set; }
+    public string Provider { get; set; } = "heygen";
+    public IntegrationStatus Status { get; set; }
+    public Guid? SecretId { get; set; }
+    public string? AvatarId { get; set; }
+    public string? VoiceId { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public IntegrationSecret? Secret { get; set; }
+}
+
+/// <summary>An API key protected with ASP.NET Core Data Protection; only the hint is readable.</summary>
+public class IntegrationSecret
+{
+    public Guid Id { get; set; }
+    public required string Ciphertext { get; set; }
+    public required string Hint { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public class VideoAsset
+{
+    public Guid Id { get; set; }
+    public Guid ContentId { get; set; }
+    public VideoSlot Slot { get; set; }
+    public VideoSource Source { get; set; }
+    public required string StorageKey { get; set; }
+    public required string OriginalFileName { get; set; }
+    public required string ContentType { get; set; }
+    public long SizeBytes { get; set; }
+    public required string Sha256 { get; set; }
+    public string? CreatedBy { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? ReplacedAt { get; set; }
+    public DateTimeOffset? DeletedAt { get; set; }
+}
+
+public class VideoGeneration
+{
+    public Guid Id { get; set; }
+    public Guid ContentId { get; set; }
+    public VideoSlot Slot { get; set; }
+    public GenerationStatus Status { get; set; }
+    public string? ProviderVideoId { get; set; }
+    public string? ErrorCode { get; set; }
+    public string? ErrorMessage { get; set; }
+    public int Attempts { get; set; }
+    public string? RequestedBy { get; set; }
+    public Guid? AssetId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? SubmittedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>One user-visible operation and its outcome; the success metrics are computed from these rows.</summary>
+public class VideoEvent
+{
+    public long Id { get; set; }
+    public Guid BusinessId { get; set; }
+    public Guid ContentId { get; set; }
+    public VideoSlot Slot { get; set; }
+    public required string Kind { get; set; }
+    public required string Outcome { get; set; }
+    public string? ErrorKind { get; set; }
+    public long? Bytes { get; set; }
+    public long? DurationMs { get; set; }
+    public Guid? AssetId { get; set; }
+    public Guid? GenerationId { get; set; }
+    public string? UserId { get; set; }
+    public DateTimeOffset At { get; set; }
+}

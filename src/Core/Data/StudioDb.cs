@@ -1,0 +1,122 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace VideoStudio.Core.Data;
+
+public class StudioDb(DbContextOptions<StudioDb> options)
+    : IdentityDbContext<StudioUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<Business> Businesses => Set<Business>();
+    public DbSet<BusinessMember> BusinessMembers => Set<BusinessMember>();
+    public DbSet<Content> Content => Set<Content>();
+    public DbSet<AiAvatarIntegration> AiAvatarIntegrations => Set<AiAvatarIntegration>();
+    public DbSet<IntegrationSecret> IntegrationSecrets => Set<IntegrationSecret>();
+    public DbSet<VideoAsset> VideoAssets => Set<VideoAsset>();
+    public DbSet<VideoGeneration> VideoGenerations => Set<VideoGeneration>();
+    public DbSet<VideoEvent> VideoEvents => Set<VideoEvent>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
+    {
+        configuration.Properties<VideoSlot>().HaveConversion<SnakeCaseEnumConverter<VideoSlot>>();
+        configuration.Properties<VideoSource>().HaveConversion<SnakeCaseEnumConverter<VideoSource>>();
+        configuration.Properties<MemberRole>().HaveConversion<SnakeCaseEnumConverter<MemberRole>>();
+        configuration.Properties<IntegrationStatus>().HaveConversion<SnakeCaseEnumConverter<IntegrationStatus>>();
+        configuration.Properties<GenerationStatus>().HaveConversion<SnakeCaseEnumConverter<GenerationStatus>>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        // The naming convention leaves Identity's explicit table names alone.
+        builder.Entity<StudioUser>().ToTable("asp_net_users");
+        builder.Entity<Microsoft.AspNetCore.Identity.IdentityRole>().ToTable("asp_net_roles");
+        builder.Entity<Microsoft.AspNetCore.Identity.IdentityUserRole<string>>().ToTable("asp_net_user_roles");
+        builder.Entity<Microsoft.AspNetCore.Identity.IdentityUserClaim<string>>().ToTable("asp_net_user_claims");
+        builder.Entity<Microsoft.AspNetCore.Identity.IdentityUserLogin<string>>().ToTable("asp_net_user_logins");
+        builder.Entity<Microsoft.AspNetCore.Identity.IdentityUserToken<string>>().ToTable("asp_net_user_tokens");
+        builder.Entity<Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>>().ToTable("asp_net_role_claims");
+        builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+
+        builder.Entity<Business>(e =>
+        {
+            e.ToTable("businesses");
+            e.Property(b => b.Name).HasMaxLength(200);
+        });
+
+        builder.Entity<BusinessMember>(e =>
+        {
+            e.ToTable("business_members");
+            e.HasKey(m => new { m.BusinessId, m.UserId });
+            e.HasIndex(m => m.UserId);
+            e.HasOne(m => m.Business).WithMany(b => b.Members).HasForeignKey(m => m.BusinessId);
+            e.HasOne(m => m.User).WithMany().HasForeignKey(m => m.UserId);
+        });
+
+        builder.Entity<Content>(e =>
+        {
+            e.ToTable("content");
+            e.Property(c => c.Title).HasMaxLength(300);
+            e.Property(c => c.Version).IsRowVersion();
+            e.HasOne(c => c.Business).WithMany().HasForeignKey(c => c.BusinessId);
+            e.HasIndex(c => c.BusinessId);
+            // Indexing the script text itself rejects scripts over btree's ~2.7 KB row limit;
+            // a partial index on the key answers "which content has a short script" for any length.
+            e.HasIndex(c => c.BusinessId, "ix_content_business_id_has_short_video_script")
+                .HasDatabaseName("ix_content_business_id_has_short_video_script")
+                .HasFilter("short_video_script IS NOT NULL");
+        });
+
+        builder.Entity<AiAvatarIntegration>(e =>
+        {
+            e.ToTable("ai_avatar_integrations");
+            e.HasIndex(i => new { i.BusinessId, i.Provider }).IsUnique();
+            e.HasOne<Business>().WithMany(b => b.Integrations).HasForeignKey(i => i.BusinessId);
+            e.HasOne(i => i.Secret).WithMany().HasForeignKey(i => i.SecretId).OnDelete(DeleteBehavior.SetNull);
+            e.Property(i => i.Provider).HasMaxLength(40);
+            e.Property(i => i.AvatarId).HasMaxLength(200);
+            e.Property(i => i.VoiceId).HasMaxLength(200);
+        });
+
+        builder.Entity<IntegrationSecret>(e => e.ToTable("integration_secrets"));
+
+        builder.Entity<VideoAsset>(e =>
+        {
+            e.ToTable("video_assets");
+            e.HasOne<Content>().WithMany().HasForeignKey(a => a.ContentId);
+            e.HasIndex(a => new { a.ContentId, a.Slot });
+            e.Property(a => a.OriginalFileName).HasMaxLength(255);
+            e.Property(a => a.ContentType).HasMaxLength(100);
+        });
+
+        builder.Entity<VideoGeneration>(e =>
+        {
+            e.ToTable("video_generations");
+            e.HasOne<Content>().WithMany().HasForeignKey(g => g.ContentId);
+            e.HasIndex(g => new { g.ContentId, g.Slot, g.CreatedAt });
+            e.HasIndex(g => new { g.ContentId, g.Slot }, "ux_video_generations_one_active_per_slot")
+                .HasDatabaseName("ux_video_generations_one_active_per_slot")
+                .IsUnique()
+                .HasFilter("status IN ('queued', 'submitted', 'processing')");
+        });
+
+        builder.Entity<VideoEvent>(e =>
+        {
+            e.ToTable("video_events");
+            e.HasIndex(v => v.At);
+            e.HasIndex(v => new { v.BusinessId, v.At });
+        });
+    }
+}
+
+/// <summary>Stores enums as snake_case text ("timed_out"), readable in SQL and stable across renames of C# casing.</summary>
+public sealed class SnakeCaseEnumConverter<T>() : ValueConverter<T, string>(
+    v => ToSnake(v.ToString()),
+    s => Enum.Parse<T>(s.Replace("_", ""), true)) where T : struct, Enum
+{
+    private static string ToSnake(string name) =>
+        string.Concat(name.Select((ch, i) => i > 0 && char.IsUpper(ch) ? "_" + char.ToLowerInvariant(ch) : char.ToLowerInvariant(ch).ToString()));
+}

@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using VideoStudio.Core;
+using VideoStudio.Core.Data;
+using VideoStudio.Web.Auth;
+
+namespace VideoStudio.Web.Pages.Content;
+
+public class DetailsModel(StudioDb db) : PageModel
+{
+    public Core.Data.Content Item { get; private set; } = null!;
+    public VideoCard LongCard { get; private set; } = null!;
+    public VideoCard ShortCard { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
+    {
+        var item = await db.ContentVisibleTo(User.UserId()).AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (item is null)
+        {
+            return NotFound();
+        }
+        Item = item;
+        LongCard = (await VideoCard.LoadAsync(db, id, VideoSlot.Long, ct))!;
+        ShortCard = (await VideoCard.LoadAsync(db, id, VideoSlot.Short, ct))!;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnGetCardAsync(Guid id, string slot, CancellationToken ct)
+    {
+        if (!VideoSlots.TryParse(slot, out var videoSlot) || !await db.ContentVisibleTo(User.UserId()).AnyAsync(c => c.Id == id, ct))
+        {
+            return NotFound();
+        }
+        return Partial("_VideoCard", await VideoCard.LoadAsync(db, id, videoSlot, ct));
+    }
+
+    public async Task<IActionResult> OnPostSaveScriptAsync(Guid id, string slot, string? text, string? baseHash, CancellationToken ct)
+    {
+        if (!VideoSlots.TryParse(slot, out var videoSlot))
+        {
+            return NotFound();
+        }
+        var item = await db.ContentVisibleTo(User.UserId()).AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (item is null)
+        {
+            return NotFound();
+        }
+
+        var submitted = NormalizeLineEndings(text ?? "");
+        var stored = item.Script(videoSlot);
+        if (submitted.Length > ScriptEditor.MaxLength)
+        {
+            return ScriptFragment(StatusCodes.Status422UnprocessableEntity, new ScriptEditor(id, videoSlot, submitted, baseHash ?? "")
+            {
+                Error = $"The script is {submitted.Length:N0} characters long; the limit is {ScriptEditor.MaxLength:N0}. Shorten it and save again.",
+            });
+        }
+        if (baseHash != ScriptEditor.Hash(stored))
+        {
+            return Conflict(id, videoSlot, submitted, stored);
+        }
+
+        var value = string.IsNullOrWhiteSpace(submitted) ? null : submitted;
+        // Conditional on the text the editor started from, so a concurrent save of this script is never overwritten,
+        // while saves of the other script or the videos of the same row do not conflict with it.
+        var now = DateTimeOffset.UtcNow;
+        var updated = videoSlot == VideoSlot.Long
+            ? await db.Content.Where(c => c.Id == id && c.VideoScript == stored)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.VideoScript, value).SetProperty(c => c.UpdatedAt, now), ct)
+            : await db.Content.Where(c => c.Id == id && c.ShortVideoScript == stored)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.ShortVideoScript, value).SetProperty(c => c.UpdatedAt, now), ct);
+        if (updated == 0)
+        {
+            var current = await db.Content.AsNoTracking().Where(c => c.Id == id)
+                .Select(c => videoSlot == VideoSlot.Long ? c.VideoScript : c.ShortVideoScript).SingleAsync(ct);
+            return Conflict(id, videoSlot, submitted, current);
+        }
+
+        if (!Request.IsHtmx())
+        {
+            return Redirect($"/content/{id}#{(videoSlot == VideoSlot.Long ? "main-script" : "short-script")}");
+        }
+        return ScriptFragment(StatusCodes.Status200OK, ScriptEditor.For(id, videoSlot, value) with { Saved = true });
+    }
+
+    private PartialViewResult Conflict(Guid id, VideoSlot slot, string submitted, string? theirs) =>
+        ScriptFragment(StatusCodes.Status409Conflict, new ScriptEditor(id, slot, submitted, ScriptEditor.Hash(theirs))
+        {
+            Error = "Someone else saved this script while you were editing. Your text is still in the editor; compare it with their version below, then save again to keep yours.",
+            TheirText = theirs ?? "",
+        });
+
+    private PartialViewResult ScriptFragment(int status, ScriptEditor editor)
+    {
+        Response.StatusCode = status;
+        return Partial("_ScriptEditor", editor);
+    }
+
+    private static string NormalizeLineEndings(string text) => text.Replace("\r\n", "\n");
+}

@@ -1,0 +1,25 @@
+using System.Security.Cryptography;
+using System.Text;
+using VideoStudio.Core;
+
+namespace VideoStudio.Web.Pages.Content;
+
+/// <summary>One script tab's editor: the text, the fingerprint of the text it was loaded from, and the outcome of the last save.</summary>
+public sealed record ScriptEditor(Guid ContentId, VideoSlot Slot, string Text, string BaseHash)
+{
+    public const int MaxLength = 100_000;
+
+    public string? Error { get; init; }
+    public string? TheirText { get; init; }
+    public bool Saved { get; init; }
+
+    public string DomId => $"{Anchor}-editor";
+    public string Anchor => Slot == VideoSlot.Long ? "main-script" : "short-script";
+    public string Label => Slot.ScriptLabel();
+
+    /// <summary>Fingerprints a script so a save can tell whether someone else changed it meanwhile, per script rather than per row.</summary>
+    public static string Hash(string? text) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text ?? ""))).ToLowerInvariant()[..32];
+
+    public static ScriptEditor For(Guid contentId, VideoSlot slot, string? text) => new(contentId, slot, text ?? "", Hash(text));
+}

@@ -1,0 +1,32 @@
+using VideoStudio.Core.Data;
+using VideoStudio.Web.Auth;
+using VideoStudio.Web.Seed;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    // The web root is the repository's top-level wwwroot, shared by every host of the app.
+    WebRootPath = Path.Combine("..", "..", "wwwroot"),
+});
+
+builder.AddStudioData();
+builder.AddStudioAuth();
+builder.Services.AddRazorPages();
+
+var app = builder.Build();
+
+await app.PrepareDatabaseAsync();
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/Error");
+}
+app.UseStaticFiles();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapRazorPages();
+
+app.Run();
