@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test: PostgreSQL under .data/ (each test run makes its own database), Chromium from Debian if missing, then the suite.
+set -euo pipefail
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$REPO_ROOT/scripts/postgres.sh"
+
+# Durability is not under test; these make the test cluster several times faster.
+PG_EXTRA_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+ensure_postgres
+
+# Databases left behind by an interrupted run.
+for db in $(psql_admin -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'vs_test_%'"); do
+  psql_admin -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
+done
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing Chromium from Debian's packages ..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Chromium is missing and this is not root: run 'sudo apt-get install -y chromium' for the browser tests." >&2
+  fi
+fi
+
+export VIDEOSTUDIO_TEST_SERVER="$(connection_string postgres)"
+export VIDEOSTUDIO_PG_PORT="$PG_PORT"
+
+cd "$REPO_ROOT"
+LOG="$(mktemp)"
+set +e
+dotnet test VideoStudio.sln -nologo "$@" 2>&1 | tee "$LOG"
+STATUS=${PIPESTATUS[0]}
+set -e
+
+# One closing line for the whole run, summed over the test assemblies.
+awk '/(Passed|Failed)!  - Failed:/ {
+       for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+     }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$LOG" | sed 's/,$//'
+rm -f "$LOG"
+exit "$STATUS"

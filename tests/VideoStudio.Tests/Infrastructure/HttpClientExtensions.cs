@@ -1,0 +1,72 @@
+using AngleSharp.Dom;
+using System.Net;
+using System.Text.Json;
+using AngleSharp;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+
+namespace VideoStudio.Tests.Infrastructure;
+
+/// <summary>Requests made the way the browser makes them: real forms with their antiforgery token, htmx posts with the token from body[hx-headers].</summary>
+public static class HttpClientExtensions
+{
+    private static readonly HtmlParser Parser = new();
+
+    public static async Task<IHtmlDocument> GetDocumentAsync(this HttpClient client, string url, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var response = await client.GetAsync(url);
+        Assert.Equal(expected, response.StatusCode);
+        return await response.ParseAsync();
+    }
+
+    public static async Task<IHtmlDocument> ParseAsync(this HttpResponseMessage response) =>
+        await Parser.ParseDocumentAsync(await response.Content.ReadAsStringAsync());
+
+    public static async Task SignInAsync(this HttpClient client, string email, string password)
+    {
+        var page = await client.GetDocumentAsync("/account/login");
+        var response = await client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#sign-in-form")!, new()
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    /// <summary>Submits a parsed form with its own hidden fields (antiforgery included), overriding the given fields.</summary>
+    public static Task<HttpResponseMessage> SubmitAsync(this HttpClient client, IHtmlFormElement form, Dictionary<string, string> fields)
+    {
+        var values = form.Elements.OfType<IHtmlInputElement>()
+            .Where(i => !string.IsNullOrEmpty(i.Name) && i.Type != "submit")
+            .ToDictionary(i => i.Name!, i => i.Value);
+        foreach (var textarea in form.Elements.OfType<IHtmlTextAreaElement>().Where(t => !string.IsNullOrEmpty(t.Name)))
+        {
+            values[textarea.Name!] = textarea.Value;
+        }
+        foreach (var (key, value) in fields)
+        {
+            values[key] = value;
+        }
+        var action = form.GetAttribute("action");
+        Assert.False(string.IsNullOrEmpty(action), "The form has no action; a parsed fragment cannot know where it posts.");
+        return client.PostAsync(action, new FormUrlEncodedContent(values));
+    }
+
+    public static string AntiforgeryHeader(this IHtmlDocument page)
+    {
+        var headers = page.Body!.GetAttribute("hx-headers")!;
+        return JsonDocument.Parse(headers).RootElement.GetProperty("RequestVerificationToken").GetString()!;
+    }
+
+    /// <summary>A POST as htmx sends it from a page: HX-Request plus the token header.</summary>
+    public static Task<HttpResponseMessage> HtmxPostAsync(this HttpClient client, IHtmlDocument page, string url, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content ?? new FormUrlEncodedContent([]) };
+        request.Headers.Add("HX-Request", "true");
+        request.Headers.Add("RequestVerificationToken", page.AntiforgeryHeader());
+        return client.SendAsync(request);
+    }
+
+    public static async Task<IHtmlDocument> FragmentAsync(this HttpResponseMessage response) =>
+        await Parser.ParseDocumentAsync("<!DOCTYPE html><html><body>" + await response.Content.ReadAsStringAsync() + "</body></html>");
+}
