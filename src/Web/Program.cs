@@ -1,4 +1,5 @@
 using VideoStudio.Core.Data;
+using VideoStudio.Core.Media;
 using VideoStudio.Web.Auth;
 using VideoStudio.Web.Seed;
 
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 
 builder.AddStudioData();
+builder.AddStudioMedia();
 builder.AddStudioAuth();
 builder.Services.AddRazorPages();
 

@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace VideoStudio.Core.Media;
+
+public static class MediaExtensions
+{
+    public static WebApplicationBuilder AddStudioMedia(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<MediaOptions>(o =>
+        {
+            var configured = builder.Configuration["Studio:MediaRoot"];
+            if (!string.IsNullOrWhiteSpace(configured))
+            {
+                o.Root = configured;
+            }
+        });
+        builder.Services.AddSingleton<MediaStore>();
+        return builder;
+    }
+}
