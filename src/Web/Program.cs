@@ -1,6 +1,7 @@
 using VideoStudio.Core.Data;
 using VideoStudio.Core.Media;
 using VideoStudio.Web.Auth;
+using VideoStudio.Web.Health;
 using VideoStudio.Web.Media;
 using VideoStudio.Web.Pages.Content;
 using VideoStudio.Web.Seed;
@@ -16,6 +17,7 @@ builder.AddStudioData();
 builder.AddStudioMedia();
 builder.AddStudioAuth();
 builder.AddContentFeature();
+builder.AddStudioHealth();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
@@ -26,6 +28,7 @@ if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error");
 }
+app.UseHttpLogging();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
@@ -34,5 +37,6 @@ app.UseAntiforgery();
 
 app.MapRazorPages();
 app.MapMedia();
+app.MapStudioHealth();
 
 app.Run();
