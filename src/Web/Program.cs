@@ -1,7 +1,11 @@
 using VideoStudio.Core.Data;
 using VideoStudio.Core.Media;
+using VideoStudio.HeyGenSimulator;
+using VideoStudio.Jobs;
 using VideoStudio.Web.Auth;
+using VideoStudio.Web.Jobs;
 using VideoStudio.Web.Seed;
+using VideoStudio.Web.Webhooks;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -13,6 +17,8 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.AddStudioData();
 builder.AddStudioMedia();
 builder.AddStudioAuth();
+builder.AddStudioJobs();
+builder.AddHeyGenSimulator();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
@@ -30,5 +36,8 @@ app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapRazorPages();
+app.MapHeyGenWebhook();
+app.MapJobsDashboard();
+app.MapHeyGenSimulator();
 
 app.Run();
