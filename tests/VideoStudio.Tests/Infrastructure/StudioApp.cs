@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
@@ -20,6 +21,7 @@ public sealed class StudioApp : WebApplicationFactory<Program>
 
     public string ConnectionString { get; }
     public string MediaRoot { get; }
+    public LogCapture Logs { get; } = new();
 
     private StudioApp()
     {
@@ -44,6 +46,11 @@ public sealed class StudioApp : WebApplicationFactory<Program>
         builder.UseSetting("Studio:Migrate", "true");
         builder.UseSetting("Studio:SeedDemo", "false");
         builder.UseSetting("Studio:MediaRoot", MediaRoot);
+        // Tests run the generation job's steps themselves, against the simulator over real HTTP.
+        builder.UseSetting("Studio:RunJobs", "false");
+        builder.UseSetting("HeyGen:BaseUrl", HeyGenSim.Host.BaseUrl);
+        builder.UseSetting("HeyGen:WebhookSecret", HeyGenSim.WebhookSecret);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     public HttpClient CreateBrowserlessClient() =>

@@ -47,12 +47,16 @@ public class IntegrationsModel(StudioDb db, HeyGenSecrets secrets, HeyGenClient 
         public string? PickedAvatarId { get; set; }
         public string? VoiceId { get; set; }
         public string? PickedVoiceId { get; set; }
-        public bool Active { get; set; } = true;
+        /// <summary>An unchecked box posts nothing, so absent means inactive.</summary>
+        public bool Active { get; set; }
     }
 
     public async Task<IActionResult> OnGetAsync(Guid? business, string? returnUrl, CancellationToken ct)
     {
-        await LoadAsync(business, returnUrl, ct);
+        if (await LoadAsync(business, returnUrl, ct) is { } refused)
+        {
+            return refused;
+        }
         Input = new InputModel { AvatarId = Saved.AvatarId, VoiceId = Saved.VoiceId, Active = Saved.Active || !Saved.Exists };
         return Page();
     }
@@ -90,7 +94,8 @@ public class IntegrationsModel(StudioDb db, HeyGenSecrets secrets, HeyGenClient 
         var oldSecret = integration.Secret;
         if (apiKey.Length > 0)
         {
-            integration.Secret = secrets.Protect(apiKey);
+            // Added explicitly: EF takes an untracked entity with its key already set for an existing row.
+            integration.Secret = db.IntegrationSecrets.Add(secrets.Protect(apiKey)).Entity;
         }
         else if (Input.RemoveKey)
         {
