@@ -4,6 +4,8 @@ using VideoStudio.HeyGenSimulator;
 using VideoStudio.Jobs;
 using VideoStudio.Web.Auth;
 using VideoStudio.Web.Jobs;
+using VideoStudio.Web.Media;
+using VideoStudio.Web.Pages.Content;
 using VideoStudio.Web.Seed;
 using VideoStudio.Web.Webhooks;
 
@@ -17,6 +19,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.AddStudioData();
 builder.AddStudioMedia();
 builder.AddStudioAuth();
+builder.AddContentFeature();
 builder.AddStudioJobs();
 builder.AddHeyGenSimulator();
 builder.Services.AddRazorPages();
@@ -36,6 +39,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapRazorPages();
+app.MapMedia();
 app.MapHeyGenWebhook();
 app.MapJobsDashboard();
 app.MapHeyGenSimulator();

@@ -185,8 +185,7 @@ public sealed class GenerateVideoJob(
         generation.Status = GenerationStatus.Completed;
         generation.FinishedAt = generation.UpdatedAt = now;
         generation.ErrorCode = generation.ErrorMessage = null;
-        var completed = Event(generation, content, "succeeded", null, now);
-        db.VideoEvents.Add(completed);
+        var completed = Record(generation, content, VideoEventLog.Succeeded, null, now);
         // AttachAsync saves every tracked change inside its own transaction, so the slot's new video and the generation's
         // completion commit together: a crash cannot leave one without the other and make a later run attach twice.
         var asset = await SlotVideos.AttachAsync(db, store, content.Id, generation.Slot, staged, VideoSource.Ai,
@@ -204,24 +203,14 @@ public sealed class GenerateVideoJob(
         generation.ErrorCode = errorKind;
         generation.ErrorMessage = message;
         generation.FinishedAt = generation.UpdatedAt = now;
-        db.VideoEvents.Add(Event(generation, content, status == GenerationStatus.TimedOut ? "timed_out" : "failed", errorKind, now));
+        Record(generation, content, VideoEventLog.Failed, errorKind, now);
         await db.SaveChangesAsync(CancellationToken.None);
         logger.LogWarning("Generation {GenerationId}: {Status} ({ErrorKind}).", generation.Id, status, errorKind);
     }
 
-    private static VideoEvent Event(VideoGeneration generation, Content content, string outcome, string? errorKind, DateTimeOffset now) => new()
-    {
-        BusinessId = content.BusinessId,
-        ContentId = content.Id,
-        Slot = generation.Slot,
-        Kind = "generate",
-        Outcome = outcome,
-        ErrorKind = errorKind,
-        DurationMs = (long)(now - generation.CreatedAt).TotalMilliseconds,
-        GenerationId = generation.Id,
-        UserId = generation.RequestedBy,
-        At = now,
-    };
+    private VideoEvent Record(VideoGeneration generation, Content content, string outcome, string? errorKind, DateTimeOffset now) =>
+        db.Record(content.BusinessId, content.Id, generation.Slot, VideoEventLog.Generation, outcome, generation.RequestedBy,
+            durationMs: (long)(now - generation.CreatedAt).TotalMilliseconds, errorKind: errorKind, generationId: generation.Id);
 
     // A failed attach clears the change tracker; the generation must be tracked again to record the outcome.
     private void Reattach(VideoGeneration generation)

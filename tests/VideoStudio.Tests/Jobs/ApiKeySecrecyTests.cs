@@ -6,6 +6,7 @@ using VideoStudio.Tests.Infrastructure;
 
 namespace VideoStudio.Tests.Jobs;
 
+[Collection(MediaCollection.Name)]
 public class ApiKeySecrecyTests
 {
     private readonly StudioApp _app = StudioApp.Instance;

@@ -1,12 +1,14 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using VideoStudio.Core;
+using VideoStudio.Core.Data;
 using VideoStudio.Jobs.HeyGen;
 using VideoStudio.Tests.Infrastructure;
 
 namespace VideoStudio.Tests.Jobs;
 
 /// <summary>The generation job against the real database and the HeyGen simulator over real HTTP; each run of a step is what one Hangfire execution does.</summary>
+[Collection(MediaCollection.Name)]
 public class GenerateVideoJobTests
 {
     private readonly StudioApp _app = StudioApp.Instance;
@@ -179,7 +181,8 @@ public class GenerateVideoJobTests
         var timedOut = await _app.GenerationAsync(generationId);
         Assert.Equal(GenerationStatus.TimedOut, timedOut.Status);
         Assert.Contains("did not finish the video within 20 minutes", timedOut.ErrorMessage);
-        Assert.Equal(["timed_out"], await OutcomesAsync(generationId));
+        Assert.Equal(["failed"], await OutcomesAsync(generationId));
+        Assert.Equal("timed_out", timedOut.ErrorCode);
         var card = await (await tenant.Client.GetAsync($"/content/{contentId}?handler=Card&slot=long")).FragmentAsync();
         Assert.Contains("AI video generation timed out.", card.Body!.TextContent);
     }
@@ -229,6 +232,6 @@ public class GenerateVideoJobTests
 
     private Task<List<string>> OutcomesAsync(Guid generationId) =>
         _app.WithDbAsync(db => db.VideoEvents.AsNoTracking()
-            .Where(e => e.GenerationId == generationId && e.Outcome != "requested")
+            .Where(e => e.GenerationId == generationId && e.Outcome != VideoEventLog.Started)
             .OrderBy(e => e.Id).Select(e => e.Outcome).ToListAsync());
 }

@@ -8,6 +8,7 @@ using VideoStudio.Tests.Infrastructure;
 namespace VideoStudio.Tests.Webhooks;
 
 /// <summary>POST /webhooks/heygen with bodies and signatures exactly as the simulator (and HeyGen) sends them.</summary>
+[Collection(MediaCollection.Name)]
 public class HeyGenWebhookTests
 {
     private readonly StudioApp _app = StudioApp.Instance;

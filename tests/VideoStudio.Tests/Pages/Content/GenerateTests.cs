@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using VideoStudio.Core;
+using VideoStudio.Core.Data;
 using VideoStudio.Tests.Infrastructure;
 using VideoStudio.Web.Pages.Content;
 
@@ -68,7 +69,7 @@ public class GenerateTests
         var job = JobFor(generation.Id);
         Assert.Equal([generation.Id], job.Job.Args.Take(1));
         Assert.DoesNotContain(job.Job.Args, a => a is string s && s.Contains(key));
-        Assert.Equal("generate", await _app.WithDbAsync(db => db.VideoEvents.Where(e => e.GenerationId == generation.Id && e.Outcome == "requested").Select(e => e.Kind).SingleAsync()));
+        Assert.Equal(VideoEventLog.Generation, await _app.WithDbAsync(db => db.VideoEvents.Where(e => e.GenerationId == generation.Id && e.Outcome == VideoEventLog.Started).Select(e => e.Kind).SingleAsync()));
     }
 
     [Fact]
