@@ -46,7 +46,8 @@ public static class JobsExtensions
                 // A job of a killed worker becomes visible again within a minute instead of Hangfire's 30.
                 UseSlidingInvisibilityTimeout = true,
                 InvisibilityTimeout = TimeSpan.FromMinutes(1),
-                PrepareSchemaIfNecessary = true,
+                // Like EF migrations: only the process that migrates installs Hangfire's schema (concurrent installs race).
+                PrepareSchemaIfNecessary = builder.Configuration.GetValue("Studio:Migrate", true),
             }));
 
         if (builder.Configuration.GetValue("Studio:RunJobs", true))

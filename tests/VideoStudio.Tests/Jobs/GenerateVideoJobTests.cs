@@ -1,7 +1,9 @@
-using System.Net;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
+using VideoStudio.Jobs.Generation;
 using VideoStudio.Jobs.HeyGen;
 using VideoStudio.Tests.Infrastructure;
 
@@ -144,6 +146,38 @@ public class GenerateVideoJobTests
         Assert.Equal("unknown_avatar", failed.ErrorCode);
         Assert.Contains("\"Nobody_20990101\"", failed.ErrorMessage);
         Assert.Equal(1, HeyGenSim.State.GenerateCallsFor(key));
+    }
+
+    [Fact]
+    public async Task An_unknown_voice_fails_naming_the_voice()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey(), voiceId: "no-such-voice");
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
+
+        Assert.Null(await _app.StepAsync(generationId));
+
+        var failed = await _app.GenerationAsync(generationId);
+        Assert.Equal("unknown_voice", failed.ErrorCode);
+        Assert.Contains("\"no-such-voice\"", failed.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task The_sweeper_restarts_an_overdue_generation_whose_chain_was_lost()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey("neverfinish"));
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long, DateTimeOffset.UtcNow.AddMinutes(-30));
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<GenerationSweeper>().RunAsync(CancellationToken.None);
+        }
+
+        var enqueued = _app.Services.GetRequiredService<JobStorage>().GetMonitoringApi().EnqueuedJobs("default", 0, 10_000);
+        Assert.Contains(enqueued, j => Equals(j.Value.Job.Args[0], generationId));
+        Assert.Null(await _app.StepAsync(generationId));
+        Assert.Equal(GenerationStatus.TimedOut, (await _app.GenerationAsync(generationId)).Status);
     }
 
     [Fact]
