@@ -28,7 +28,6 @@ export HeyGen__Simulator__WebhookUrl="$URL/webhooks/heygen"
 export HeyGen__Simulator__WebhookSecret="demo-webhook-secret"
 export HeyGen__WebhookSecret="demo-webhook-secret"
 export HeyGen__BaseUrl="$URL/heygen-sim"
-export HeyGen__PollInterval="00:00:05"
 export ASPNETCORE_URLS="$URL"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 
