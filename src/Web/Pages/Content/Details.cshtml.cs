@@ -8,6 +8,7 @@ using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Core.Media;
 using VideoStudio.Jobs.Generation;
+using VideoStudio.Jobs.HeyGen;
 using VideoStudio.Web.Auth;
 
 namespace VideoStudio.Web.Pages.Content;
@@ -146,13 +147,19 @@ public class DetailsModel(StudioDb db, IOptions<UploadOptions> uploadOptions) : 
             return NotFound();
         }
         var item = await db.ContentVisibleTo(User.UserId()).AsNoTracking()
-            .Where(c => c.Id == id).Select(c => new { c.Id, c.BusinessId }).SingleOrDefaultAsync(ct);
+            .Where(c => c.Id == id)
+            .Select(c => new { c.Id, c.BusinessId, ScriptLength = (int?)(videoSlot == VideoSlot.Long ? c.VideoScript : c.ShortVideoScript)!.Length })
+            .SingleOrDefaultAsync(ct);
         if (item is null)
         {
             return NotFound();
         }
         var card = (await VideoCard.LoadAsync(db, id, videoSlot, ct))!;
-        if (card.GenerateRefusal is { } refusal)
+        var refusal = card.GenerateRefusal
+            ?? (item.ScriptLength > HeyGenClient.MaxScriptLength
+                ? $"The {videoSlot.ScriptLabel().ToLowerInvariant()} is {item.ScriptLength:N0} characters long; HeyGen accepts at most {HeyGenClient.MaxScriptLength:N0}. Shorten it, then generate."
+                : null);
+        if (refusal is not null)
         {
             return Request.IsHtmx() ? CardFragment(StatusCodes.Status422UnprocessableEntity, card with { Message = refusal }) : Redirect($"/content/{id}#create-video");
         }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Jobs.HeyGen;
@@ -110,7 +111,17 @@ public class IntegrationsModel(StudioDb db, HeyGenSecrets secrets, HeyGenClient 
         integration.VoiceId = voiceId;
         integration.Status = Input.Active ? IntegrationStatus.Active : IntegrationStatus.Inactive;
         integration.UpdatedAt = DateTimeOffset.UtcNow;
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            Error = "Another admin saved the HeyGen settings at the same moment. Check what is saved now, then save your changes again.";
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            Input.ApiKey = null;
+            return Page();
+        }
 
         StatusMessage = "HeyGen settings saved.";
         return RedirectToPage(new { business = Business!.Id, returnUrl = ReturnUrl });

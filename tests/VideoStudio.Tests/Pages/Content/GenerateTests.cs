@@ -28,6 +28,18 @@ public class GenerateTests
     }
 
     [Fact]
+    public async Task Generate_with_a_script_longer_than_HeyGen_accepts_says_so_before_anything_starts()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey());
+        var id = await tenant.CreateContentAsync(shortScript: new string('s', 6000));
+
+        await AssertRefusedAsync(await GenerateAsync(tenant, id, "short"),
+            "The short video script is 6,000 characters long; HeyGen accepts at most 4,999. Shorten it, then generate.", "short");
+        Assert.Equal(0, await GenerationCountAsync(id));
+    }
+
+    [Fact]
     public async Task Generate_without_an_api_key_points_to_settings()
     {
         var tenant = await _app.CreateTenantAsync();

@@ -47,6 +47,27 @@ public class IntegrationsTests
     }
 
     [Fact]
+    public async Task Removing_the_saved_key_makes_the_cards_ask_for_one()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var id = await admin.CreateContentAsync();
+        var page = await SaveAsync(admin, HeyGenSim.NewKey(), HeyGenSim.Avatar, HeyGenSim.Voice);
+
+        var response = await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-settings-form")!, new()
+        {
+            ["Input.RemoveKey"] = "true",
+            ["Input.Active"] = "true",
+        });
+        var after = await (await FollowAsync(admin, response)).ParseAsync();
+
+        Assert.Equal("Not set", after.QuerySelectorAll("#heygen-summary dd")[1].TextContent);
+        Assert.False(await _app.WithDbAsync(db => db.IntegrationSecrets.AnyAsync(s => db.AiAvatarIntegrations.Any(i => i.BusinessId == admin.BusinessId && i.SecretId == s.Id))));
+        var card = (await admin.Client.GetDocumentAsync($"/content/{id}")).QuerySelector("#video-card-long")!;
+        Assert.Equal("not-configured", card.GetAttribute("data-state"));
+        Assert.Contains(VideoStudio.Web.Pages.Content.VideoCard.MissingKeyMessage, card.TextContent);
+    }
+
+    [Fact]
     public async Task A_key_with_spaces_is_refused_with_a_reason_and_nothing_changes()
     {
         var admin = await _app.CreateTenantAsync(MemberRole.Admin);
