@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -64,7 +65,17 @@ public sealed class GenerateVideoJob(
             return null;
         }
 
-        var account = await secrets.AccountForAsync(db, content.BusinessId, ct);
+        HeyGenAccount? account;
+        try
+        {
+            account = await secrets.AccountForAsync(db, content.BusinessId, ct);
+        }
+        catch (CryptographicException)
+        {
+            await SettleAsync(generation, content, GenerationStatus.Failed, "key_unreadable",
+                "The saved HeyGen API key can no longer be decrypted (the app's encryption keys changed). Enter the key again in Settings, then retry.");
+            return null;
+        }
         if (account is null)
         {
             await SettleAsync(generation, content, GenerationStatus.Failed, "not_configured",
