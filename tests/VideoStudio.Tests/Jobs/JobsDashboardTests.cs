@@ -49,4 +49,17 @@ public class JobsDashboardTests
         Assert.Contains("VideoStudio jobs", await dashboard.Content.ReadAsStringAsync());
         Assert.Contains("Generate short video · Rye loaf lesson", WebUtility.HtmlDecode(details));
     }
+
+    [Fact]
+    public async Task A_dashboard_action_without_an_antiforgery_token_is_refused_even_to_a_site_admin()
+    {
+        var siteAdmin = await _app.CreateTenantAsync(MemberRole.Editor, siteAdmin: true);
+        var generationId = await siteAdmin.QueueGenerationAsync(await siteAdmin.CreateContentAsync(), VideoSlot.Long);
+        var jobId = GenerateVideoJob.Enqueue(_app.Services.GetRequiredService<IBackgroundJobClient>(), generationId);
+
+        var response = await siteAdmin.Client.PostAsync($"/hangfire/jobs/enqueued/delete", new FormUrlEncodedContent(new Dictionary<string, string> { ["jobs[]"] = jobId }));
+
+        Assert.False(response.IsSuccessStatusCode, $"Answered {(int)response.StatusCode}");
+        Assert.Equal("Enqueued", _app.Services.GetRequiredService<JobStorage>().GetConnection().GetStateData(jobId).Name);
+    }
 }
