@@ -3,6 +3,7 @@ using VideoStudio.Core.Media;
 using VideoStudio.HeyGenSimulator;
 using VideoStudio.Jobs;
 using VideoStudio.Web.Auth;
+using VideoStudio.Web.Health;
 using VideoStudio.Web.Jobs;
 using VideoStudio.Web.Media;
 using VideoStudio.Web.Pages.Content;
@@ -20,6 +21,7 @@ builder.AddStudioData();
 builder.AddStudioMedia();
 builder.AddStudioAuth();
 builder.AddContentFeature();
+builder.AddStudioHealth();
 builder.AddStudioJobs();
 builder.AddHeyGenSimulator();
 builder.Services.AddRazorPages();
@@ -32,6 +34,7 @@ if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error");
 }
+app.UseHttpLogging();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
@@ -40,6 +43,7 @@ app.UseAntiforgery();
 
 app.MapRazorPages();
 app.MapMedia();
+app.MapStudioHealth();
 app.MapHeyGenWebhook();
 app.MapJobsDashboard();
 app.MapHeyGenSimulator();
