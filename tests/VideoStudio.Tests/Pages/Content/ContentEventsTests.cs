@@ -1,0 +1,175 @@
+using System.Net;
+using AngleSharp.Dom;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using VideoStudio.Core;
+using VideoStudio.Core.Data;
+using VideoStudio.Tests.Infrastructure;
+using VideoStudio.Web.Live;
+
+namespace VideoStudio.Tests.Pages.Content;
+
+public class ContentEventsTests
+{
+    private readonly StudioApp _app = StudioApp.Instance;
+
+    /// <summary>A second web process on the same database, as in production with several nodes; heartbeats every 200 ms.</summary>
+    private static readonly Lazy<WebApplicationFactory<Program>> SecondInstance = new(() =>
+        StudioApp.Instance.WithWebHostBuilder(b => b.UseSetting("Live:HeartbeatInterval", "00:00:00.200")));
+
+    [Fact]
+    public async Task The_stream_starts_with_both_cards_exactly_as_the_page_renders_them()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync(shortScript: null);
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+
+        await using var stream = await CardStream.OpenAsync(tenant.Client, id);
+
+        Assert.Equal("text/event-stream", stream.Response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("no", stream.Response.Headers.GetValues("X-Accel-Buffering").Single());
+        var (firstName, first) = await stream.NextCardAsync();
+        var (secondName, second) = await stream.NextCardAsync();
+        Assert.Equal(["video-card-long", "video-card-short"], new[] { firstName, secondName });
+        Assert.Equal(page.GetElementById("video-card-long")!.OuterHtml, first.OuterHtml);
+        Assert.Equal(page.GetElementById("video-card-short")!.OuterHtml, second.OuterHtml);
+        Assert.Equal("video-card-short", second.GetAttribute("sse-swap"));
+        Assert.Equal("outerHTML", second.GetAttribute("hx-swap"));
+    }
+
+    [Fact]
+    public async Task The_create_video_section_connects_to_its_own_stream_and_each_card_swaps_on_its_own_event()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+
+        var section = page.GetElementById("create-video")!;
+        Assert.Equal("sse", section.GetAttribute("hx-ext"));
+        Assert.Equal($"/content/{id}/events", section.GetAttribute("sse-connect"));
+        Assert.Equal(["video-card-long", "video-card-short"], section.QuerySelectorAll("[sse-swap]").Select(e => e.GetAttribute("sse-swap")));
+        Assert.All(section.QuerySelectorAll("[sse-swap]"), e => Assert.Equal(e.Id, e.GetAttribute("sse-swap")));
+    }
+
+    [Fact]
+    public async Task A_generation_committed_by_a_second_app_instance_reaches_a_stream_held_by_the_first()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await ConfigureHeyGenAsync(tenant);
+        var id = await tenant.CreateContentAsync();
+        await using var stream = await CardStream.OpenAsync(tenant.Client, id);
+        Assert.Equal("empty", (await stream.CardWhenAsync("video-card-long", _ => true)).GetAttribute("data-state"));
+
+        var generationId = Guid.NewGuid();
+        await WithSecondInstanceDbAsync(db =>
+        {
+            db.VideoGenerations.Add(new VideoGeneration
+            {
+                Id = generationId, ContentId = id, Slot = VideoSlot.Long, Status = GenerationStatus.Queued,
+                CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+            });
+            return db.SaveChangesAsync();
+        });
+
+        var generating = await stream.CardWhenAsync("video-card-long", c => c.GetAttribute("data-state") == "generating");
+        Assert.Contains("Creating AI Video", generating.QuerySelector("#video-card-long-generate")!.TextContent);
+
+        await WithSecondInstanceDbAsync(async db =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            await db.VideoGenerations.Where(g => g.Id == generationId)
+                .ExecuteUpdateAsync(s => s.SetProperty(g => g.Status, GenerationStatus.Completed).SetProperty(g => g.UpdatedAt, DateTimeOffset.UtcNow));
+            await db.Content.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.VideoLongUrl, "/media/finished.mp4"));
+            await tx.CommitAsync();
+        });
+
+        var finished = await stream.CardWhenAsync("video-card-long", c => c.GetAttribute("data-state") == "video");
+        Assert.Equal("/media/finished.mp4", finished.QuerySelector("video")!.GetAttribute("src"));
+    }
+
+    [Fact]
+    public async Task The_stream_of_another_business_or_of_a_signed_out_visitor_is_not_found()
+    {
+        var a = await _app.CreateTenantAsync();
+        var b = await _app.CreateTenantAsync();
+        var ofB = await b.CreateContentAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await a.Client.GetAsync($"/content/{ofB}/events", HttpCompletionOption.ResponseHeadersRead)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await a.Client.GetAsync($"/content/{Guid.NewGuid()}/events", HttpCompletionOption.ResponseHeadersRead)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _app.CreateBrowserlessClient().GetAsync($"/content/{ofB}/events", HttpCompletionOption.ResponseHeadersRead)).StatusCode);
+    }
+
+    [Fact]
+    public async Task After_the_listen_connection_is_killed_the_next_change_still_arrives()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        await using var stream = await CardStream.OpenAsync(tenant.Client, id);
+        await stream.CardWhenAsync("video-card-short", _ => true);
+        var listener = _app.Services.GetRequiredService<ChangeListener>();
+        var backend = await ListeningBackendAsync(listener);
+
+        await using (var connection = new NpgsqlConnection(_app.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var kill = new NpgsqlCommand("SELECT pg_terminate_backend(@pid)", connection);
+            kill.Parameters.AddWithValue("pid", backend);
+            Assert.True((bool)(await kill.ExecuteScalarAsync())!);
+        }
+        await _app.WithDbAsync(db => db.Content.Where(c => c.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.VideoShortUrl, "/media/after-the-kill.mp4")));
+
+        var card = await stream.CardWhenAsync("video-card-short", c => c.QuerySelector("video") is not null);
+        Assert.Equal("/media/after-the-kill.mp4", card.QuerySelector("video")!.GetAttribute("src"));
+    }
+
+    [Fact]
+    public async Task A_quiet_stream_sends_harmless_heartbeat_events()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var client = SecondInstance.Value.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        await client.SignInAsync(tenant.Email, tenant.Password);
+        await using var stream = await CardStream.OpenAsync(client, id);
+        await stream.NextCardAsync();
+        await stream.NextCardAsync();
+
+        var next = await stream.NextAsync();
+
+        Assert.Equal("heartbeat", next.EventType);
+        Assert.Equal("", next.Data);
+    }
+
+    private static async Task<int> ListeningBackendAsync(ChangeListener listener)
+    {
+        // The listener connects in the background when the host starts; a stream already works before that.
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (listener.BackendProcessId is null)
+        {
+            await Task.Delay(50, giveUp.Token);
+        }
+        return listener.BackendProcessId.Value;
+    }
+
+    private static async Task WithSecondInstanceDbAsync(Func<StudioDb, Task> work)
+    {
+        await using var scope = SecondInstance.Value.Services.CreateAsyncScope();
+        await work(scope.ServiceProvider.GetRequiredService<StudioDb>());
+    }
+
+    private Task ConfigureHeyGenAsync(Tenant tenant) => _app.WithDbAsync(db =>
+    {
+        var secret = new IntegrationSecret { Id = Guid.NewGuid(), Ciphertext = "not-a-real-key", Hint = "…test", CreatedAt = DateTimeOffset.UtcNow };
+        db.IntegrationSecrets.Add(secret);
+        db.AiAvatarIntegrations.Add(new AiAvatarIntegration
+        {
+            Id = Guid.NewGuid(), BusinessId = tenant.BusinessId, Status = IntegrationStatus.Active, SecretId = secret.Id,
+            AvatarId = "avatar-1", VoiceId = "voice-1", UpdatedAt = DateTimeOffset.UtcNow,
+        });
+        return db.SaveChangesAsync();
+    });
+}
