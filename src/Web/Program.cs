@@ -2,6 +2,7 @@ using VideoStudio.Core.Data;
 using VideoStudio.Core.Media;
 using VideoStudio.Web.Auth;
 using VideoStudio.Web.Live;
+using VideoStudio.Web.Media;
 using VideoStudio.Web.Pages.Content;
 using VideoStudio.Web.Seed;
 
@@ -16,6 +17,7 @@ builder.AddStudioData();
 builder.AddStudioMedia();
 builder.AddStudioAuth();
 builder.AddLive();
+builder.AddContentFeature();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
@@ -34,5 +36,6 @@ app.UseAntiforgery();
 
 app.MapRazorPages();
 app.MapContentEvents();
+app.MapMedia();
 
 app.Run();
