@@ -12,6 +12,8 @@ using VideoStudio.Web.Live;
 
 namespace VideoStudio.Tests.Pages.Content;
 
+// Uploads assert the staging folder is left empty, which holds only while media tests run one at a time.
+[Collection(MediaCollection.Name)]
 public class ContentEventsTests
 {
     private readonly StudioApp _app = StudioApp.Instance;
@@ -89,6 +91,26 @@ public class ContentEventsTests
 
         var finished = await stream.CardWhenAsync("video-card-long", c => c.GetAttribute("data-state") == "video");
         Assert.Equal("/media/finished.mp4", finished.QuerySelector("video")!.GetAttribute("src"));
+    }
+
+    [Fact]
+    public async Task An_upload_and_a_delete_in_one_window_reach_the_stream_of_another_window()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var otherWindow = _app.CreateBrowserlessClient();
+        await otherWindow.SignInAsync(tenant.Email, tenant.Password);
+        await using var stream = await CardStream.OpenAsync(otherWindow, id);
+        await stream.CardWhenAsync("video-card-short", _ => true);
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+
+        Assert.Equal(HttpStatusCode.OK, (await tenant.UploadAsync(page, id, "short", Videos.WebM, "portrait.webm", "video/webm")).StatusCode);
+        var uploaded = await stream.CardWhenAsync("video-card-short", c => c.QuerySelector("video") is not null);
+        Assert.Matches("^/media/[0-9a-f]{32}\\.webm$", uploaded.QuerySelector("video")!.GetAttribute("src"));
+
+        Assert.Equal(HttpStatusCode.OK, (await tenant.Client.HtmxPostAsync(page, $"/content/{id}?handler=Delete&slot=short")).StatusCode);
+        var deleted = await stream.CardWhenAsync("video-card-short", c => c.QuerySelector("video") is null);
+        Assert.Contains("Upload Video", deleted.QuerySelector("#video-card-short-upload")!.TextContent);
     }
 
     [Fact]
