@@ -26,14 +26,14 @@ public static class ContentEvents
     }
 
     private static async Task<IResult> StreamAsync(
-        Guid id, HttpContext http, IServiceScopeFactory scopes, LiveHub hub, PartialRenderer renderer)
+        Guid id, HttpContext http, IServiceScopeFactory scopes, LiveHub hub, PartialRenderer renderer, IHostApplicationLifetime lifetime)
     {
         if (http.User.Identity?.IsAuthenticated != true || !await IsVisibleAsync(scopes, id, http.User.UserId(), http.RequestAborted))
         {
             return TypedResults.NotFound();
         }
         http.Response.Headers["X-Accel-Buffering"] = "no";
-        return TypedResults.ServerSentEvents(CardEventsAsync(id, http, scopes, hub, renderer, http.RequestAborted));
+        return TypedResults.ServerSentEvents(CardEventsAsync(id, http, scopes, hub, renderer, lifetime.ApplicationStopping, http.RequestAborted));
     }
 
     // A scope of its own rather than the request's, so a stream open for hours does not hold a DbContext.
@@ -44,9 +44,12 @@ public static class ContentEvents
     }
 
     private static async IAsyncEnumerable<SseItem<string>> CardEventsAsync(
-        Guid id, HttpContext http, IServiceScopeFactory scopes, LiveHub hub, PartialRenderer renderer,
-        [EnumeratorCancellation] CancellationToken ct)
+        Guid id, HttpContext http, IServiceScopeFactory scopes, LiveHub hub, PartialRenderer renderer, CancellationToken stopping,
+        [EnumeratorCancellation] CancellationToken requestAborted)
     {
+        // Ending the stream when the app stops lets shutdown finish at once; the browser reconnects (to this node once it is
+        // back, or to another) and starts again from the current state.
+        using var end = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, stopping);
         using var subscription = hub.Subscribe(id);
 
         // The current state first: it heals whatever changed between page render and connect, and every reconnect
@@ -70,7 +73,7 @@ public static class ContentEvents
 
             try
             {
-                change = await subscription.NextAsync(ct);
+                change = await subscription.NextAsync(end.Token);
             }
             catch (OperationCanceledException)
             {
