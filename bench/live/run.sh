@@ -8,8 +8,9 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$REPO_ROOT/scripts/postgres.sh"
 
 CLIENTS="${1:-1,100,1000,10000}"
-# Derived from the database port, so developers who share a machine (each with their own port) do not collide.
-APP_PORT="${BENCH_APP_PORT:-$((PG_PORT + 1100))}"
+# Derived from the database port, so developers who share a machine (each with their own port) do not collide,
+# and below Linux's ephemeral range, where a client socket may hold any port.
+APP_PORT="${BENCH_APP_PORT:-$((PG_PORT - 30000))}"
 URL="http://127.0.0.1:$APP_PORT"
 if (exec 3<>"/dev/tcp/127.0.0.1/$APP_PORT") 2>/dev/null; then
   echo "Port $APP_PORT is already in use; set BENCH_APP_PORT to a free one." >&2
@@ -34,7 +35,7 @@ APP_PID=""
 cleanup() {
   if [ -n "$APP_PID" ]; then kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; fi
   psql_admin -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
-  rm -rf "$MEDIA"
+  cp "$MEDIA/app.log" /tmp/livecheck/bench-app.log 2>/dev/null; rm -rf "$MEDIA"
 }
 trap cleanup EXIT
 

@@ -114,6 +114,24 @@ public class ContentEventsTests
     }
 
     [Fact]
+    public async Task A_stream_without_an_antiforgery_cookie_still_renders_a_card_that_gained_a_form()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var onlySignedIn = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        onlySignedIn.DefaultRequestHeaders.Add("Cookie", await AuthCookieOnlyAsync(tenant));
+        await using var stream = await CardStream.OpenAsync(onlySignedIn, id);
+        await stream.CardWhenAsync("video-card-short", _ => true);
+
+        await _app.WithDbAsync(db => db.Content.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.VideoLongUrl, "/media/with-delete-dialog.mp4")));
+
+        // The card now holds the delete dialog's form, whose antiforgery cookie has to go out with the headers, long gone by now.
+        var card = await stream.CardWhenAsync("video-card-long", c => c.QuerySelector("video") is not null);
+        Assert.NotNull(card.QuerySelector("dialog form"));
+        Assert.Contains(stream.Response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Antiforgery.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_stream_of_another_business_or_of_a_signed_out_visitor_is_not_found()
     {
         var a = await _app.CreateTenantAsync();
@@ -164,6 +182,28 @@ public class ContentEventsTests
 
         Assert.Equal("heartbeat", next.EventType);
         Assert.Equal("", next.Data);
+    }
+
+    /// <summary>Signs in by hand and keeps only the sign-in cookie, as a browser whose antiforgery cookie has expired.</summary>
+    private async Task<string> AuthCookieOnlyAsync(Tenant tenant)
+    {
+        var client = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var login = await client.GetAsync("/account/login");
+        var antiforgeryCookie = login.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        var form = (await login.ParseAsync()).QuerySelector("#sign-in-form")!;
+        var request = new HttpRequestMessage(HttpMethod.Post, "/account/login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Input.Email"] = tenant.Email,
+                ["Input.Password"] = tenant.Password,
+                ["__RequestVerificationToken"] = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!,
+            }),
+        };
+        request.Headers.Add("Cookie", antiforgeryCookie);
+        var signedIn = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("videostudio.auth=", StringComparison.Ordinal)).Split(';')[0];
     }
 
     private static async Task<int> ListeningBackendAsync(ChangeListener listener)
