@@ -35,7 +35,7 @@ APP_PID=""
 cleanup() {
   if [ -n "$APP_PID" ]; then kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; fi
   psql_admin -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
-  cp "$MEDIA/app.log" /tmp/livecheck/bench-app.log 2>/dev/null; rm -rf "$MEDIA"
+  rm -rf "$MEDIA"
 }
 trap cleanup EXIT
 
