@@ -1,10 +1,15 @@
 using VideoStudio.Core.Data;
 using VideoStudio.Core.Media;
+using VideoStudio.HeyGenSimulator;
+using VideoStudio.Jobs;
 using VideoStudio.Web.Auth;
+using VideoStudio.Web.Health;
+using VideoStudio.Web.Jobs;
 using VideoStudio.Web.Live;
 using VideoStudio.Web.Media;
 using VideoStudio.Web.Pages.Content;
 using VideoStudio.Web.Seed;
+using VideoStudio.Web.Webhooks;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -18,6 +23,9 @@ builder.AddStudioMedia();
 builder.AddStudioAuth();
 builder.AddLive();
 builder.AddContentFeature();
+builder.AddStudioHealth();
+builder.AddStudioJobs();
+builder.AddHeyGenSimulator();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
@@ -28,6 +36,7 @@ if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error");
 }
+app.UseHttpLogging();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
@@ -37,5 +46,9 @@ app.UseAntiforgery();
 app.MapRazorPages();
 app.MapContentEvents();
 app.MapMedia();
+app.MapStudioHealth();
+app.MapHeyGenWebhook();
+app.MapJobsDashboard();
+app.MapHeyGenSimulator();
 
 app.Run();
