@@ -5,6 +5,7 @@ using VideoStudio.Jobs;
 using VideoStudio.Web.Auth;
 using VideoStudio.Web.Health;
 using VideoStudio.Web.Jobs;
+using VideoStudio.Web.Live;
 using VideoStudio.Web.Media;
 using VideoStudio.Web.Pages.Content;
 using VideoStudio.Web.Seed;
@@ -20,6 +21,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.AddStudioData();
 builder.AddStudioMedia();
 builder.AddStudioAuth();
+builder.AddLive();
 builder.AddContentFeature();
 builder.AddStudioHealth();
 builder.AddStudioJobs();
@@ -46,6 +48,7 @@ app.MapStudioHealth();
 if (app.Configuration.GetValue("Studio:ServePages", true))
 {
     app.MapRazorPages();
+    app.MapContentEvents();
     app.MapMedia();
     app.MapHeyGenWebhook();
     app.MapJobsDashboard();

@@ -1,4 +1,4 @@
-// The few lines of behaviour HTML cannot express yet: tabs that follow the URL hash, and modal dialogs.
+// The few lines of behaviour HTML cannot express yet: tabs that follow the URL hash, modal dialogs, and card changes said aloud.
 (function () {
     "use strict";
 
@@ -103,5 +103,40 @@
         e.preventDefault();
         zone.querySelector("input[type=file]").files = e.dataTransfer.files;
         showUploadError(uploadForm(zone), "");
+    });
+
+    // A card swapped in (by its own request or by the live stream) is compared with what it showed before, and the change is
+    // said in words in the polite live region, for people who do not see the card change.
+    var cards = {};
+    function remember(card) {
+        var video = card.querySelector("video");
+        var before = cards[card.id];
+        cards[card.id] = { state: card.dataset.state, video: video && video.getAttribute("src") };
+        return before;
+    }
+    function words(element) {
+        return element ? element.textContent.replace(/\s+/g, " ").trim() : "";
+    }
+    function failureReason(card) {
+        var notice = card.querySelector(".notice-error p"), lead = words(notice && notice.querySelector("strong"));
+        return words(notice).replace(lead, "").trim() || lead;
+    }
+    document.addEventListener("DOMContentLoaded", function () {
+        document.querySelectorAll(".video-card").forEach(remember);
+    });
+    document.addEventListener("htmx:load", function (e) {
+        var card = e.target;
+        if (!card.classList || !card.classList.contains("video-card")) return;
+        var before = remember(card), after = cards[card.id];
+        if (!before) return;
+        var title = card.querySelector("h3").lastChild.textContent.trim();
+        var message =
+            after.state === "failed" && before.state !== "failed" ? "AI video for " + title + " failed: " + failureReason(card)
+            : after.video && after.video !== before.video
+                ? (before.state === "generating" ? "AI video for " + title + " is ready" : "Upload finished: " + title)
+            : before.video && !after.video ? "Video deleted: " + title
+            : after.state === "generating" && before.state !== "generating" ? "Creating AI video for " + title
+            : null;
+        if (message) document.getElementById("announcer").textContent = message;
     });
 })();

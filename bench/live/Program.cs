@@ -1,0 +1,331 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.ServerSentEvents;
+using System.Text;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+// Live cards under load: N signed-in SSE clients on one content item, a committed change, and the time from the commit to
+// the last client holding the new card HTML, beside PostgreSQL's own NOTIFY→LISTEN round trip in the same run.
+// Prints figures; asserts nothing. Started by bench/live/run.sh, which brings up the database and the app.
+
+var options = args.Chunk(2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
+var baseUrl = new Uri(options["url"]);
+var appPid = int.Parse(options["pid"]);
+var connectionString = options["db"];
+var levels = (options.GetValueOrDefault("clients") ?? "1,100,1000,10000").Split(',').Select(int.Parse).ToArray();
+
+const string Email = "editor@northwind.demo";
+const string Password = "Editor!2026";
+const string Channel = "video_card_changed";
+
+var handler = new SocketsHttpHandler
+{
+    MaxConnectionsPerServer = int.MaxValue,
+    PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    AllowAutoRedirect = false,
+    UseCookies = false,
+};
+using var http = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = Timeout.InfiniteTimeSpan };
+
+await WaitForAppAsync();
+var cookie = await SignInAsync();
+var contentId = await ScalarAsync<Guid>(
+    "SELECT c.id FROM content c JOIN business_members m ON m.business_id = c.business_id JOIN asp_net_users u ON u.id = m.user_id " +
+    "WHERE u.email = @email ORDER BY c.title LIMIT 1", ("email", Email));
+Console.WriteLine($"content {contentId}; server pid {appPid}; {Environment.ProcessorCount} cores shared by PostgreSQL, the app and these clients; {LoadAverage()}");
+
+await using var listen = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "live-bench-listen" }.ConnectionString);
+await listen.OpenAsync();
+var noticeAt = 0L;
+var noticeSeen = new SemaphoreSlim(0);
+listen.Notification += (_, e) =>
+{
+    if (e.Payload == $"{contentId}:long")
+    {
+        Volatile.Write(ref noticeAt, Stopwatch.GetTimestamp());
+        noticeSeen.Release();
+    }
+};
+await using (var command = new NpgsqlCommand($"LISTEN {Channel}", listen))
+{
+    await command.ExecuteNonQueryAsync();
+}
+using var stopListening = new CancellationTokenSource();
+var listenLoop = Task.Run(async () =>
+{
+    try
+    {
+        while (true)
+        {
+            await listen.WaitAsync(stopListening.Token);
+        }
+    }
+    catch (OperationCanceledException)
+    {
+    }
+});
+
+await using var writer = new NpgsqlConnection(connectionString);
+await writer.OpenAsync();
+
+var rows = new List<string>();
+foreach (var clients in levels)
+{
+    rows.Add(await MeasureAsync(clients));
+}
+await stopListening.CancelAsync();
+await listenLoop;
+
+Console.WriteLine();
+Console.WriteLine($"at the end: {LoadAverage()}");
+Console.WriteLine("clients | held   | rounds | commit→last client p50 / p99 | commit→each client p50 / p99 | NOTIFY→LISTEN p50 / p99 | server RSS per stream");
+foreach (var row in rows)
+{
+    Console.WriteLine(row);
+}
+return;
+
+async Task<string> MeasureAsync(int count)
+{
+    var rounds = count switch { <= 100 => 50, <= 1000 => 10, _ => 5 };
+    var rssBefore = await SettledRssAsync();
+    var streams = new Client[count];
+    var opened = Stopwatch.StartNew();
+    // Batches keep the connect burst within the listen backlog.
+    using (var gate = new SemaphoreSlim(200))
+    {
+        await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                streams[i] = await Client.OpenAsync(http, contentId, cookie);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+    }
+    var held = streams.Count(s => s.IsOpen);
+    Console.WriteLine($"{count} clients: {held} streams holding both cards after {opened.Elapsed.TotalSeconds:F1} s");
+    var rssHeld = await SettledRssAsync();
+
+    var lastClient = new List<double>();
+    var eachClient = new List<double>();
+    var notify = new List<double>();
+    var missed = 0;
+    for (var round = 0; round < rounds; round++)
+    {
+        var marker = $"/media/bench-{count}-{round}-{Guid.NewGuid():N}.mp4";
+        foreach (var stream in streams)
+        {
+            stream.Expect(marker);
+        }
+        while (noticeSeen.CurrentCount > 0)
+        {
+            await noticeSeen.WaitAsync();
+        }
+
+        var start = Stopwatch.GetTimestamp();
+        await using (var change = new NpgsqlCommand("UPDATE content SET video_long_url = @url, updated_at = now() WHERE id = @id", writer))
+        {
+            change.Parameters.AddWithValue("url", marker);
+            change.Parameters.AddWithValue("id", contentId);
+            await change.ExecuteNonQueryAsync();
+        }
+        if (await noticeSeen.WaitAsync(TimeSpan.FromSeconds(10)))
+        {
+            notify.Add(Stopwatch.GetElapsedTime(start, Volatile.Read(ref noticeAt)).TotalMilliseconds);
+        }
+        var arrived = await Task.WhenAll(streams.Where(s => s.IsOpen).Select(s => s.ArrivedAsync(TimeSpan.FromSeconds(60))));
+        var times = arrived.Where(t => t is not null).Select(t => Stopwatch.GetElapsedTime(start, t!.Value).TotalMilliseconds).ToList();
+        missed += arrived.Length - times.Count;
+        if (times.Count > 0)
+        {
+            lastClient.Add(times.Max());
+            eachClient.AddRange(times);
+        }
+        await Task.Delay(count >= 1000 ? 1000 : 100);
+    }
+
+    foreach (var stream in streams)
+    {
+        stream.Dispose();
+    }
+    var perStream = (rssHeld - rssBefore) / (double)Math.Max(held, 1);
+    Console.WriteLine($"{count} clients: {rounds} rounds done; {LoadAverage()}{(missed > 0 ? $", {missed} client-rounds missed the change within 60 s" : "")}");
+    return $"{count,7} | {held,6} | {rounds,6} | {P(lastClient, 50),10:F2} / {P(lastClient, 99),8:F2} ms | {P(eachClient, 50),10:F2} / {P(eachClient, 99),8:F2} ms | {P(notify, 50),7:F2} / {P(notify, 99),6:F2} ms | {perStream / 1024,8:F1} KB ({(rssHeld - rssBefore) / 1048576.0:F1} MB / {held})";
+}
+
+// Other work on the machine skews every figure; printed so a reader can tell.
+static string LoadAverage() => "load average " + string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+static double P(List<double> values, int percentile)
+{
+    if (values.Count == 0)
+    {
+        return double.NaN;
+    }
+    var sorted = values.Order().ToList();
+    return sorted[(int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1];
+}
+
+// RSS after the server has been quiet for a moment, so connection bursts and renders in flight do not count.
+async Task<long> SettledRssAsync()
+{
+    await Task.Delay(2000);
+    var status = await File.ReadAllLinesAsync($"/proc/{appPid}/status");
+    var line = status.Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+    return long.Parse(Regex.Match(line, @"\d+").Value) * 1024;
+}
+
+async Task WaitForAppAsync()
+{
+    var deadline = Stopwatch.StartNew();
+    while (true)
+    {
+        if (!Directory.Exists($"/proc/{appPid}"))
+        {
+            throw new InvalidOperationException("The app exited before it answered; see its log.");
+        }
+        try
+        {
+            if ((await http.GetAsync("/account/login")).StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+        }
+        catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+        }
+        await Task.Delay(250);
+    }
+}
+
+async Task<string> SignInAsync()
+{
+    var page = await http.GetAsync("/account/login");
+    var antiforgeryCookie = string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+    var html = await page.Content.ReadAsStringAsync();
+    var token = Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"|value=\"([^\"]+)\"[^>]*name=\"__RequestVerificationToken\"");
+    var request = new HttpRequestMessage(HttpMethod.Post, "/account/login")
+    {
+        Content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = Email,
+            ["Input.Password"] = Password,
+            ["__RequestVerificationToken"] = token.Groups[1].Success ? token.Groups[1].Value : token.Groups[2].Value,
+        }),
+    };
+    request.Headers.Add("Cookie", antiforgeryCookie);
+    var response = await http.SendAsync(request);
+    if (response.StatusCode != HttpStatusCode.Redirect || !response.Headers.TryGetValues("Set-Cookie", out var set))
+    {
+        throw new InvalidOperationException($"Sign-in as {Email} failed with {(int)response.StatusCode}; is the demo data seeded?");
+    }
+    return string.Join("; ", set.Select(c => c.Split(';')[0]));
+}
+
+async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+{
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand(sql, connection);
+    foreach (var (name, value) in parameters)
+    {
+        command.Parameters.AddWithValue(name, value);
+    }
+    return (T)(await command.ExecuteScalarAsync())!;
+}
+
+/// <summary>One browser's stream: notes when the long card first carries the expected video URL.</summary>
+sealed class Client : IDisposable
+{
+    private const string CardEvent = "video-card-long";
+
+    private readonly CancellationTokenSource _stop = new();
+    private HttpResponseMessage? _response;
+    private string? _expected;
+    private TaskCompletionSource<long> _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public bool IsOpen { get; private set; }
+
+    public static async Task<Client> OpenAsync(HttpClient http, Guid contentId, string cookie)
+    {
+        var client = new Client();
+        try
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, $"/content/{contentId}/events");
+            request.Headers.Add("Cookie", cookie);
+            client._response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, client._stop.Token);
+            client._response.EnsureSuccessStatusCode();
+            var body = await client._response.Content.ReadAsStreamAsync(client._stop.Token);
+            var events = SseParser.Create(body, (_, data) => Encoding.UTF8.GetString(data)).EnumerateAsync(client._stop.Token).GetAsyncEnumerator(client._stop.Token);
+            // Both current cards first, as every connect starts.
+            for (var cards = 0; cards < 2;)
+            {
+                if (!await events.MoveNextAsync())
+                {
+                    return client;
+                }
+                if (events.Current.EventType.StartsWith("video-card-", StringComparison.Ordinal))
+                {
+                    cards++;
+                }
+            }
+            client.IsOpen = true;
+            _ = client.ReadAsync(events);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+        {
+            Console.Error.WriteLine($"a client could not connect: {ex.Message}");
+        }
+        return client;
+    }
+
+    public void Expect(string marker)
+    {
+        _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _expected, marker);
+    }
+
+    public async Task<long?> ArrivedAsync(TimeSpan limit)
+    {
+        try
+        {
+            return await _arrived.Task.WaitAsync(limit);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private async Task ReadAsync(IAsyncEnumerator<SseItem<string>> events)
+    {
+        try
+        {
+            while (await events.MoveNextAsync())
+            {
+                var expected = Volatile.Read(ref _expected);
+                if (events.Current.EventType == CardEvent && expected is not null && events.Current.Data.Contains(expected, StringComparison.Ordinal))
+                {
+                    _arrived.TrySetResult(Stopwatch.GetTimestamp());
+                }
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+        {
+        }
+        IsOpen = false;
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _response?.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,96 @@
+using Npgsql;
+using VideoStudio.Core.Data;
+
+namespace VideoStudio.Web.Live;
+
+/// <summary>
+/// The one LISTEN connection of this web process. Writers in any process send NOTIFY (the database's triggers do it on commit);
+/// this turns each notice into a hub publish. A lost connection is reopened by itself, and since notices sent meanwhile are
+/// gone for good, every open stream is then told to re-read its state.
+/// </summary>
+public sealed partial class ChangeListener(LiveHub hub, IConfiguration configuration, ILogger<ChangeListener> logger) : BackgroundService
+{
+    public const string Channel = "video_card_changed";
+
+    /// <summary>How the connection shows in pg_stat_activity, so an operator (or a test) can find it.</summary>
+    public const string ApplicationName = "videostudio-live-listener";
+
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>The PostgreSQL backend of the current connection, or null while disconnected.</summary>
+    public int? BackendProcessId { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(configuration.StudioConnectionString())
+        {
+            ApplicationName = ApplicationName,
+            // A dead connection must not go back to a pool, and a silently dropped one must be noticed.
+            Pooling = false,
+            KeepAlive = 10,
+        }.ConnectionString;
+
+        var retryDelay = TimeSpan.Zero;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                connection.Notification += (_, e) => OnNotification(e.Payload);
+                await connection.OpenAsync(stoppingToken);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+                BackendProcessId = connection.ProcessID;
+                retryDelay = TimeSpan.Zero;
+                LogListening(BackendProcessId.Value);
+                hub.PublishAll();
+                while (true)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                BackendProcessId = null;
+                retryDelay = retryDelay == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
+                LogLost(ex, retryDelay.TotalMilliseconds);
+            }
+            try
+            {
+                await Task.Delay(retryDelay, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void OnNotification(string payload)
+    {
+        var colon = payload.IndexOf(':');
+        if (colon > 0 && Guid.TryParse(payload.AsSpan(0, colon), out var topic))
+        {
+            hub.Publish(topic, payload[(colon + 1)..]);
+        }
+        else
+        {
+            LogMalformed(payload);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for card changes on PostgreSQL backend {BackendProcessId}")]
+    private partial void LogListening(int backendProcessId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The card change listener lost its connection; reconnecting in {DelayMs} ms")]
+    private partial void LogLost(Exception exception, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a malformed card change notice {Payload}")]
+    private partial void LogMalformed(string payload);
+}

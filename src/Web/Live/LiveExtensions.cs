@@ -1,0 +1,15 @@
+namespace VideoStudio.Web.Live;
+
+public static class LiveExtensions
+{
+    /// <summary>Live updates: this process's LISTEN connection, the hub that fans its notices out to streams, and the partial renderer.</summary>
+    public static WebApplicationBuilder AddLive(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<LiveOptions>(builder.Configuration.GetSection("Live"));
+        builder.Services.AddSingleton<LiveHub>();
+        builder.Services.AddSingleton<PartialRenderer>();
+        builder.Services.AddSingleton<ChangeListener>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeListener>());
+        return builder;
+    }
+}

@@ -1,0 +1,161 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using VideoStudio.Core;
+using VideoStudio.Core.Data;
+using VideoStudio.Tests.Infrastructure;
+using VideoStudio.Web.Live;
+
+namespace VideoStudio.Tests.Live;
+
+/// <summary>The database's triggers: every committed change of what a card shows sends NOTIFY '&lt;content id&gt;:&lt;slot&gt;', whoever writes it.</summary>
+public class CardChangeNotificationsTests
+{
+    private readonly StudioApp _app = StudioApp.Instance;
+
+    [Fact]
+    public async Task A_generation_row_notifies_its_own_slot_on_insert_and_on_every_state_change()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        await using var notices = await Notices.ListenAsync(_app.ConnectionString, id);
+        var generation = Guid.NewGuid();
+
+        await Sql($"INSERT INTO video_generations (id, content_id, slot, status, attempts, created_at, updated_at) VALUES ('{generation}', '{id}', 'short', 'queued', 0, now(), now())");
+        Assert.Equal($"{id}:short", await notices.NextAsync());
+        foreach (var status in new[] { "submitted", "processing", "failed" })
+        {
+            await Sql($"UPDATE video_generations SET status = '{status}' WHERE id = '{generation}'");
+            Assert.Equal($"{id}:short", await notices.NextAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Content_notifies_the_slot_whose_video_or_script_changed_and_nothing_for_the_title()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        await using var notices = await Notices.ListenAsync(_app.ConnectionString, id);
+
+        await Sql($"UPDATE content SET title = 'Renamed' WHERE id = '{id}'");
+        await Sql($"UPDATE content SET video_short_url = '/media/a.mp4' WHERE id = '{id}'");
+        Assert.Equal($"{id}:short", await notices.NextAsync());
+        await Sql($"UPDATE content SET video_script = 'New words' WHERE id = '{id}'");
+        Assert.Equal($"{id}:long", await notices.NextAsync());
+    }
+
+    [Fact]
+    public async Task Upload_and_delete_through_the_media_code_notify_the_slot()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        await using var notices = await Notices.ListenAsync(_app.ConnectionString, id);
+
+        await Sql($"INSERT INTO video_assets (id, content_id, slot, source, storage_key, original_file_name, content_type, size_bytes, sha256, created_at) " +
+                  $"VALUES ('{Guid.NewGuid()}', '{id}', 'long', 'upload', 'k.mp4', 'k.mp4', 'video/mp4', 1, 'x', now())");
+        Assert.Equal($"{id}:long", await notices.NextAsync());
+        await _app.WithDbAsync(db => Core.Media.SlotVideos.DeleteAsync(db, id, VideoSlot.Long, CancellationToken.None));
+        Assert.Equal($"{id}:long", await notices.NextAsync());
+    }
+
+    [Fact]
+    public async Task A_change_of_the_heygen_integration_notifies_both_cards_of_every_content_of_that_business()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var first = await tenant.CreateContentAsync();
+        var second = await tenant.CreateContentAsync();
+        await using var notices = await Notices.ListenAsync(_app.ConnectionString, first, second);
+
+        await _app.WithDbAsync(db =>
+        {
+            db.AiAvatarIntegrations.Add(new AiAvatarIntegration
+            {
+                Id = Guid.NewGuid(), BusinessId = tenant.BusinessId, Status = IntegrationStatus.Active, UpdatedAt = DateTimeOffset.UtcNow,
+            });
+            return db.SaveChangesAsync();
+        });
+
+        var received = new[] { await notices.NextAsync(), await notices.NextAsync(), await notices.NextAsync(), await notices.NextAsync() };
+        Assert.Equal(new[] { $"{first}:long", $"{first}:short", $"{second}:long", $"{second}:short" }.Order(), received.Order());
+    }
+
+    [Fact]
+    public async Task A_rolled_back_change_notifies_nobody()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        await using var notices = await Notices.ListenAsync(_app.ConnectionString, id);
+
+        await _app.WithDbAsync(async db =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            await db.Content.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.VideoLongUrl, "/media/never.mp4"));
+            await tx.RollbackAsync();
+        });
+        await Sql($"UPDATE content SET video_short_url = '/media/committed.mp4' WHERE id = '{id}'");
+
+        Assert.Equal($"{id}:short", await notices.NextAsync());
+    }
+
+    private Task Sql(string sql) => _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
+
+    /// <summary>A plain LISTEN connection of the test's own, on the channel the app listens to.</summary>
+    private sealed class Notices : IAsyncDisposable
+    {
+        private readonly NpgsqlConnection _connection;
+        private readonly Channel<string> _received = Channel.CreateUnbounded<string>();
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _pump;
+
+        // Other tests share the database and the channel: only notices about this test's content count.
+        private Notices(NpgsqlConnection connection, Guid[] about)
+        {
+            _connection = connection;
+            _connection.Notification += (_, e) =>
+            {
+                if (about.Any(id => e.Payload.StartsWith($"{id}:", StringComparison.Ordinal)))
+                {
+                    _received.Writer.TryWrite(e.Payload);
+                }
+            };
+            _pump = Task.Run(async () =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        await _connection.WaitAsync(_stop.Token);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            });
+        }
+
+        public static async Task<Notices> ListenAsync(string connectionString, params Guid[] about)
+        {
+            var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+            await connection.OpenAsync();
+            await using (var listen = new NpgsqlCommand($"LISTEN {ChangeListener.Channel}", connection))
+            {
+                await listen.ExecuteNonQueryAsync();
+            }
+            return new Notices(connection, about);
+        }
+
+        public async Task<string> NextAsync()
+        {
+            using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            return await _received.Reader.ReadAsync(giveUp.Token);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _pump;
+            await _connection.DisposeAsync();
+            _stop.Dispose();
+        }
+    }
+}

@@ -1,0 +1,237 @@
+using System.Net;
+using AngleSharp.Dom;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using VideoStudio.Core;
+using VideoStudio.Core.Data;
+using VideoStudio.Tests.Infrastructure;
+using VideoStudio.Web.Live;
+
+namespace VideoStudio.Tests.Pages.Content;
+
+// Uploads assert the staging folder is left empty, which holds only while media tests run one at a time.
+[Collection(MediaCollection.Name)]
+public class ContentEventsTests
+{
+    private readonly StudioApp _app = StudioApp.Instance;
+
+    /// <summary>A second web process on the same database, as in production with several nodes; heartbeats every 200 ms.</summary>
+    private static readonly Lazy<WebApplicationFactory<Program>> SecondInstance = new(() =>
+        StudioApp.Instance.WithWebHostBuilder(b => b.UseSetting("Live:HeartbeatInterval", "00:00:00.200")));
+
+    [Fact]
+    public async Task The_stream_starts_with_both_cards_exactly_as_the_page_renders_them()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync(shortScript: null);
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+
+        await using var stream = await CardStream.OpenAsync(tenant.Client, id);
+
+        Assert.Equal("text/event-stream", stream.Response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("no", stream.Response.Headers.GetValues("X-Accel-Buffering").Single());
+        var (firstName, first) = await stream.NextCardAsync();
+        var (secondName, second) = await stream.NextCardAsync();
+        Assert.Equal(["video-card-long", "video-card-short"], new[] { firstName, secondName });
+        Assert.Equal(page.GetElementById("video-card-long")!.OuterHtml, first.OuterHtml);
+        Assert.Equal(page.GetElementById("video-card-short")!.OuterHtml, second.OuterHtml);
+        Assert.Equal("video-card-short", second.GetAttribute("sse-swap"));
+        Assert.Equal("outerHTML", second.GetAttribute("hx-swap"));
+    }
+
+    [Fact]
+    public async Task The_create_video_section_connects_to_its_own_stream_and_each_card_swaps_on_its_own_event()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+
+        var section = page.GetElementById("create-video")!;
+        Assert.Equal("sse", section.GetAttribute("hx-ext"));
+        Assert.Equal($"/content/{id}/events", section.GetAttribute("sse-connect"));
+        Assert.Equal(["video-card-long", "video-card-short"], section.QuerySelectorAll("[sse-swap]").Select(e => e.GetAttribute("sse-swap")));
+        Assert.All(section.QuerySelectorAll("[sse-swap]"), e => Assert.Equal(e.Id, e.GetAttribute("sse-swap")));
+    }
+
+    [Fact]
+    public async Task A_generation_committed_by_a_second_app_instance_reaches_a_stream_held_by_the_first()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await ConfigureHeyGenAsync(tenant);
+        var id = await tenant.CreateContentAsync();
+        await using var stream = await CardStream.OpenAsync(tenant.Client, id);
+        Assert.Equal("empty", (await stream.CardWhenAsync("video-card-long", _ => true)).GetAttribute("data-state"));
+
+        var generationId = Guid.NewGuid();
+        await WithSecondInstanceDbAsync(db =>
+        {
+            db.VideoGenerations.Add(new VideoGeneration
+            {
+                Id = generationId, ContentId = id, Slot = VideoSlot.Long, Status = GenerationStatus.Queued,
+                CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+            });
+            return db.SaveChangesAsync();
+        });
+
+        var generating = await stream.CardWhenAsync("video-card-long", c => c.GetAttribute("data-state") == "generating");
+        Assert.Contains("Creating AI Video", generating.QuerySelector("#video-card-long-generate")!.TextContent);
+
+        await WithSecondInstanceDbAsync(async db =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            await db.VideoGenerations.Where(g => g.Id == generationId)
+                .ExecuteUpdateAsync(s => s.SetProperty(g => g.Status, GenerationStatus.Completed).SetProperty(g => g.UpdatedAt, DateTimeOffset.UtcNow));
+            await db.Content.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.VideoLongUrl, "/media/finished.mp4"));
+            await tx.CommitAsync();
+        });
+
+        var finished = await stream.CardWhenAsync("video-card-long", c => c.GetAttribute("data-state") == "video");
+        Assert.Equal("/media/finished.mp4", finished.QuerySelector("video")!.GetAttribute("src"));
+    }
+
+    [Fact]
+    public async Task An_upload_and_a_delete_in_one_window_reach_the_stream_of_another_window()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var otherWindow = _app.CreateBrowserlessClient();
+        await otherWindow.SignInAsync(tenant.Email, tenant.Password);
+        await using var stream = await CardStream.OpenAsync(otherWindow, id);
+        await stream.CardWhenAsync("video-card-short", _ => true);
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+
+        Assert.Equal(HttpStatusCode.OK, (await tenant.UploadAsync(page, id, "short", Videos.WebM, "portrait.webm", "video/webm")).StatusCode);
+        var uploaded = await stream.CardWhenAsync("video-card-short", c => c.QuerySelector("video") is not null);
+        Assert.Matches("^/media/[0-9a-f]{32}\\.webm$", uploaded.QuerySelector("video")!.GetAttribute("src"));
+
+        Assert.Equal(HttpStatusCode.OK, (await tenant.Client.HtmxPostAsync(page, $"/content/{id}?handler=Delete&slot=short")).StatusCode);
+        var deleted = await stream.CardWhenAsync("video-card-short", c => c.QuerySelector("video") is null);
+        Assert.Contains("Upload Video", deleted.QuerySelector("#video-card-short-upload")!.TextContent);
+    }
+
+    [Fact]
+    public async Task A_stream_without_an_antiforgery_cookie_still_renders_a_card_that_gained_a_form()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var onlySignedIn = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        onlySignedIn.DefaultRequestHeaders.Add("Cookie", await AuthCookieOnlyAsync(tenant));
+        await using var stream = await CardStream.OpenAsync(onlySignedIn, id);
+        await stream.CardWhenAsync("video-card-short", _ => true);
+
+        await _app.WithDbAsync(db => db.Content.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.VideoLongUrl, "/media/with-delete-dialog.mp4")));
+
+        // The card now holds the delete dialog's form, whose antiforgery cookie has to go out with the headers, long gone by now.
+        var card = await stream.CardWhenAsync("video-card-long", c => c.QuerySelector("video") is not null);
+        Assert.NotNull(card.QuerySelector("dialog form"));
+        Assert.Contains(stream.Response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Antiforgery.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_stream_of_another_business_or_of_a_signed_out_visitor_is_not_found()
+    {
+        var a = await _app.CreateTenantAsync();
+        var b = await _app.CreateTenantAsync();
+        var ofB = await b.CreateContentAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await a.Client.GetAsync($"/content/{ofB}/events", HttpCompletionOption.ResponseHeadersRead)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await a.Client.GetAsync($"/content/{Guid.NewGuid()}/events", HttpCompletionOption.ResponseHeadersRead)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _app.CreateBrowserlessClient().GetAsync($"/content/{ofB}/events", HttpCompletionOption.ResponseHeadersRead)).StatusCode);
+    }
+
+    [Fact]
+    public async Task After_the_listen_connection_is_killed_the_next_change_still_arrives()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        await using var stream = await CardStream.OpenAsync(tenant.Client, id);
+        await stream.CardWhenAsync("video-card-short", _ => true);
+        var listener = _app.Services.GetRequiredService<ChangeListener>();
+        var backend = await ListeningBackendAsync(listener);
+
+        await using (var connection = new NpgsqlConnection(_app.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var kill = new NpgsqlCommand("SELECT pg_terminate_backend(@pid)", connection);
+            kill.Parameters.AddWithValue("pid", backend);
+            Assert.True((bool)(await kill.ExecuteScalarAsync())!);
+        }
+        await _app.WithDbAsync(db => db.Content.Where(c => c.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.VideoShortUrl, "/media/after-the-kill.mp4")));
+
+        var card = await stream.CardWhenAsync("video-card-short", c => c.QuerySelector("video") is not null);
+        Assert.Equal("/media/after-the-kill.mp4", card.QuerySelector("video")!.GetAttribute("src"));
+    }
+
+    [Fact]
+    public async Task A_quiet_stream_sends_harmless_heartbeat_events()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var client = SecondInstance.Value.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        await client.SignInAsync(tenant.Email, tenant.Password);
+        await using var stream = await CardStream.OpenAsync(client, id);
+        await stream.NextCardAsync();
+        await stream.NextCardAsync();
+
+        var next = await stream.NextAsync();
+
+        Assert.Equal("heartbeat", next.EventType);
+        Assert.Equal("", next.Data);
+    }
+
+    /// <summary>Signs in by hand and keeps only the sign-in cookie, as a browser whose antiforgery cookie has expired.</summary>
+    private async Task<string> AuthCookieOnlyAsync(Tenant tenant)
+    {
+        var client = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var login = await client.GetAsync("/account/login");
+        var antiforgeryCookie = login.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        var form = (await login.ParseAsync()).QuerySelector("#sign-in-form")!;
+        var request = new HttpRequestMessage(HttpMethod.Post, "/account/login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Input.Email"] = tenant.Email,
+                ["Input.Password"] = tenant.Password,
+                ["__RequestVerificationToken"] = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!,
+            }),
+        };
+        request.Headers.Add("Cookie", antiforgeryCookie);
+        var signedIn = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("videostudio.auth=", StringComparison.Ordinal)).Split(';')[0];
+    }
+
+    private static async Task<int> ListeningBackendAsync(ChangeListener listener)
+    {
+        // The listener connects in the background when the host starts; a stream already works before that.
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (listener.BackendProcessId is null)
+        {
+            await Task.Delay(50, giveUp.Token);
+        }
+        return listener.BackendProcessId.Value;
+    }
+
+    private static async Task WithSecondInstanceDbAsync(Func<StudioDb, Task> work)
+    {
+        await using var scope = SecondInstance.Value.Services.CreateAsyncScope();
+        await work(scope.ServiceProvider.GetRequiredService<StudioDb>());
+    }
+
+    private Task ConfigureHeyGenAsync(Tenant tenant) => _app.WithDbAsync(db =>
+    {
+        var secret = new IntegrationSecret { Id = Guid.NewGuid(), Ciphertext = "not-a-real-key", Hint = "…test", CreatedAt = DateTimeOffset.UtcNow };
+        db.IntegrationSecrets.Add(secret);
+        db.AiAvatarIntegrations.Add(new AiAvatarIntegration
+        {
+            Id = Guid.NewGuid(), BusinessId = tenant.BusinessId, Status = IntegrationStatus.Active, SecretId = secret.Id,
+            AvatarId = "avatar-1", VoiceId = "voice-1", UpdatedAt = DateTimeOffset.UtcNow,
+        });
+        return db.SaveChangesAsync();
+    });
+}
