@@ -37,7 +37,7 @@ public abstract class BrowserTest(BrowserApp app) : IAsyncLifetime
     }
 
     // Phone, tablet and laptop proportions, so full-page screenshots look like what a person sees.
-    private static int HeightFor(int width) => width switch
+    protected static int HeightFor(int width) => width switch
     {
         < 768 => 720,
         < 1024 => 1024,
