@@ -1,6 +1,8 @@
 using VideoStudio.Core.Data;
 using VideoStudio.Core.Media;
 using VideoStudio.Web.Auth;
+using VideoStudio.Web.Media;
+using VideoStudio.Web.Pages.Content;
 using VideoStudio.Web.Seed;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -13,6 +15,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.AddStudioData();
 builder.AddStudioMedia();
 builder.AddStudioAuth();
+builder.AddContentFeature();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
@@ -30,5 +33,6 @@ app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapRazorPages();
+app.MapMedia();
 
 app.Run();

@@ -28,4 +28,80 @@
         var back = document.getElementById(dialog.dataset.returnFocus);
         if (back) back.focus();
     }, true);
+
+    // A card whose focused button vanished in a swap (Delete after deleting) hands focus to its first action.
+    document.addEventListener("htmx:afterSwap", function (e) {
+        if (document.activeElement && document.activeElement !== document.body) return;
+        var card = document.getElementById(e.detail.target.id);
+        var first = card && card.querySelector("button:not([disabled])");
+        if (first) first.focus();
+    });
+
+    // Upload modal: the same checks as the server before sending, progress, cancel, drag and drop.
+    function uploadForm(el) { return el && el.closest ? el.closest("form[data-upload]") : null; }
+    function showUploadError(form, message) {
+        form.querySelector(".upload-error").textContent = message || "";
+    }
+    function accepted(file, accept) {
+        var name = file.name.toLowerCase();
+        return accept.split(",").some(function (a) {
+            a = a.trim().toLowerCase();
+            return a.charAt(0) === "." ? name.endsWith(a) : file.type === a;
+        });
+    }
+    function megabytes(n) { return (n / 1048576).toFixed(1) + " MB"; }
+
+    document.addEventListener("htmx:beforeRequest", function (e) {
+        var form = uploadForm(e.target);
+        if (!form) return;
+        var file = form.querySelector("input[type=file]").files[0];
+        var problem = !file ? "Choose a video file to upload."
+            : file.size === 0 ? "This file is empty. Choose the video file again."
+            : file.size > Number(form.dataset.maxBytes) ? "This file is larger than the limit of " + form.dataset.maxText + ". Upload a smaller or more compressed video."
+            : !accepted(file, form.dataset.accept) ? "This file is not a video we can play. Upload an MP4, MOV or WebM file."
+            : "";
+        showUploadError(form, problem);
+        if (problem) { e.preventDefault(); return; }
+        form.dataset.uploading = "true";
+        form.querySelector(".upload-progress").hidden = false;
+    });
+    document.addEventListener("htmx:xhr:progress", function (e) {
+        var form = uploadForm(e.target);
+        if (!form || !e.detail.lengthComputable) return;
+        var percent = Math.round(100 * e.detail.loaded / e.detail.total);
+        form.querySelector("progress").value = percent;
+        form.querySelector("[data-progress-text]").textContent =
+            percent + "% · " + megabytes(e.detail.loaded) + " of " + megabytes(e.detail.total);
+    });
+    document.addEventListener("htmx:afterRequest", function (e) {
+        var form = uploadForm(e.target);
+        if (!form) return;
+        delete form.dataset.uploading;
+        form.querySelector(".upload-progress").hidden = true;
+        form.querySelector("progress").value = 0;
+        if (e.detail.successful) {
+            form.reset();
+            form.closest("dialog").close();
+        } else if (!e.detail.xhr || e.detail.xhr.status === 0 || e.detail.xhr.status >= 500 || e.detail.xhr.status === 400) {
+            showUploadError(form, "The upload did not finish. Your previous video is unchanged; try again.");
+        }
+    });
+    document.addEventListener("click", function (e) {
+        if (!e.target.closest("[data-cancel-upload]")) return;
+        e.target.closest("dialog").close();
+    });
+    document.addEventListener("close", function (e) {
+        var form = e.target.querySelector && e.target.querySelector("form[data-upload]");
+        if (form && form.dataset.uploading) htmx.trigger(form, "htmx:abort");
+    }, true);
+    document.addEventListener("dragover", function (e) {
+        if (e.target.closest && e.target.closest("[data-dropzone]")) e.preventDefault();
+    });
+    document.addEventListener("drop", function (e) {
+        var zone = e.target.closest && e.target.closest("[data-dropzone]");
+        if (!zone || !e.dataTransfer.files.length) return;
+        e.preventDefault();
+        zone.querySelector("input[type=file]").files = e.dataTransfer.files;
+        showUploadError(uploadForm(zone), "");
+    });
 })();

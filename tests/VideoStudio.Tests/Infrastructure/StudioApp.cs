@@ -18,6 +18,9 @@ public sealed class StudioApp : WebApplicationFactory<Program>
 
     public static StudioApp Instance => Shared.Value;
 
+    /// <summary>Small, so the size limit can be tested with small bodies; the sample videos are far below it.</summary>
+    public const long UploadLimit = 1 << 20;
+
     public string ConnectionString { get; }
     public string MediaRoot { get; }
 
@@ -44,6 +47,14 @@ public sealed class StudioApp : WebApplicationFactory<Program>
         builder.UseSetting("Studio:Migrate", "true");
         builder.UseSetting("Studio:SeedDemo", "false");
         builder.UseSetting("Studio:MediaRoot", MediaRoot);
+        builder.UseSetting("Studio:Upload:MaxBytes", UploadLimit.ToString());
+    }
+
+    /// <summary>Every upload, finished or failed, leaves nothing in the staging folder. Holds for tests in <see cref="MediaCollection"/>, which run one at a time.</summary>
+    public void AssertNoStagedFilesLeft()
+    {
+        var staging = Path.Combine(MediaRoot, "tmp");
+        Assert.Empty(Directory.Exists(staging) ? Directory.GetFiles(staging) : []);
     }
 
     public HttpClient CreateBrowserlessClient() =>
@@ -95,6 +106,13 @@ public sealed class StudioApp : WebApplicationFactory<Program>
             // test.sh drops leftover test databases before the next run.
         }
     }
+}
+
+/// <summary>Tests that write media files run one after another, so the staging folder can be checked for leftovers.</summary>
+[CollectionDefinition(Name)]
+public sealed class MediaCollection
+{
+    public const string Name = "media";
 }
 
 public sealed record Tenant(StudioApp App, Guid BusinessId, string UserId, string Email, string Password, HttpClient Client)

@@ -1,14 +1,18 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
+using VideoStudio.Core.Media;
 using VideoStudio.Web.Auth;
 
 namespace VideoStudio.Web.Pages.Content;
 
-public class DetailsModel(StudioDb db) : PageModel
+public class DetailsModel(StudioDb db, IOptions<UploadOptions> uploadOptions) : PageModel
 {
+    public UploadOptions Upload => uploadOptions.Value;
+
     public Core.Data.Content Item { get; private set; } = null!;
     public VideoCard LongCard { get; private set; } = null!;
     public VideoCard ShortCard { get; private set; } = null!;
@@ -37,11 +41,7 @@ public class DetailsModel(StudioDb db) : PageModel
 
     public async Task<IActionResult> OnPostSaveScriptAsync(Guid id, string slot, string? text, string? baseHash, CancellationToken ct)
     {
-        if (!VideoSlots.TryParse(slot, out var videoSlot))
-        {
-            return NotFound();
-        }
-        var item = await db.ContentVisibleTo(User.UserId()).AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
+        var (item, videoSlot) = await FindAsync(id, slot, ct);
         if (item is null)
         {
             return NotFound();
@@ -83,6 +83,36 @@ public class DetailsModel(StudioDb db) : PageModel
         }
         return ScriptFragment(StatusCodes.Status200OK, ScriptEditor.For(id, videoSlot, value) with { Saved = true });
     }
+
+    public async Task<IActionResult> OnPostDeleteAsync(Guid id, string slot, CancellationToken ct)
+    {
+        var (item, videoSlot) = await FindAsync(id, slot, ct);
+        if (item is null)
+        {
+            return NotFound();
+        }
+        if (await SlotVideos.DeleteAsync(db, id, videoSlot, ct))
+        {
+            db.Record(item.BusinessId, id, videoSlot, VideoEventLog.Delete, VideoEventLog.Succeeded, User.UserId());
+            await db.SaveChangesAsync(ct);
+        }
+        return await CardOrRedirectAsync(id, videoSlot);
+    }
+
+    private async Task<(Core.Data.Content? Item, VideoSlot Slot)> FindAsync(Guid id, string slot, CancellationToken ct)
+    {
+        if (!VideoSlots.TryParse(slot, out var videoSlot))
+        {
+            return (null, default);
+        }
+        var item = await db.ContentVisibleTo(User.UserId()).AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
+        return (item, videoSlot);
+    }
+
+    private async Task<IActionResult> CardOrRedirectAsync(Guid id, VideoSlot slot) =>
+        Request.IsHtmx()
+            ? Partial("_VideoCard", await VideoCard.LoadAsync(db, id, slot, CancellationToken.None))
+            : Redirect($"/content/{id}#create-video");
 
     private PartialViewResult Conflict(Guid id, VideoSlot slot, string submitted, string? theirs) =>
         ScriptFragment(StatusCodes.Status409Conflict, new ScriptEditor(id, slot, submitted, ScriptEditor.Hash(theirs))

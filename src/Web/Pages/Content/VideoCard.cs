@@ -13,6 +13,7 @@ public sealed record VideoCard(
     Guid ContentId,
     VideoSlot Slot,
     string? VideoUrl,
+    string? VideoFileName,
     bool HasScript,
     IntegrationReadiness Integration,
     VideoGeneration? Generation,
@@ -62,6 +63,11 @@ public sealed record VideoCard(
                     .Where(g => g.ContentId == c.Id && g.Slot == slot)
                     .OrderByDescending(g => g.CreatedAt)
                     .FirstOrDefault(),
+                FileName = db.VideoAssets
+                    .Where(a => a.ContentId == c.Id && a.Slot == slot && a.ReplacedAt == null && a.DeletedAt == null)
+                    .OrderByDescending(a => a.CreatedAt)
+                    .Select(a => a.OriginalFileName)
+                    .FirstOrDefault(),
                 LastAssetChange = db.VideoAssets
                     .Where(a => a.ContentId == c.Id && a.Slot == slot)
                     .Max(a => (DateTimeOffset?)(a.DeletedAt ?? a.CreatedAt)),
@@ -87,10 +93,10 @@ public sealed record VideoCard(
         var state =
             generation is not null && generation.Status.IsActive() ? CardState.Generating
             : failureStillRelevant ? CardState.Failed
-            : integration != IntegrationReadiness.Ready ? CardState.NotConfigured
             : content.Url is not null ? CardState.Video
+            : integration != IntegrationReadiness.Ready ? CardState.NotConfigured
             : CardState.Empty;
 
-        return new VideoCard(contentId, slot, content.Url, !string.IsNullOrWhiteSpace(content.Script), integration, generation, state);
+        return new VideoCard(contentId, slot, content.Url, content.FileName, !string.IsNullOrWhiteSpace(content.Script), integration, generation, state);
     }
 }

@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Net.Http.Headers;
+using VideoStudio.Core.Data;
+using VideoStudio.Core.Media;
+using VideoStudio.Web.Auth;
+
+namespace VideoStudio.Web.Media;
+
+public static class MediaEndpoints
+{
+    /// <summary>
+    /// GET /media/{assetId}.{ext}: members of the content's business only (404 for everyone else). An asset id never
+    /// changes content, so the URL itself is the cache buster and the response may be cached forever.
+    /// </summary>
+    public static IEndpointRouteBuilder MapMedia(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/media/{file}", async (string file, HttpContext http, StudioDb db, MediaStore store, CancellationToken ct) =>
+        {
+            var dot = file.IndexOf('.');
+            if (dot < 0 || !Guid.TryParseExact(file[..dot], "N", out var assetId) || VideoFormat.FromExtension(file[(dot + 1)..]) is null)
+            {
+                return Results.NotFound();
+            }
+            var userId = http.User.UserId();
+            var asset = await db.VideoAssets.AsNoTracking()
+                .Where(a => a.Id == assetId && a.StorageKey == file)
+                .Where(a => db.ContentVisibleTo(userId).Any(c => c.Id == a.ContentId))
+                .Select(a => new { a.StorageKey, a.ContentType, a.Sha256, a.CreatedAt })
+                .SingleOrDefaultAsync(ct);
+            if (asset is null || !File.Exists(store.PathOf(asset.StorageKey)))
+            {
+                return Results.NotFound();
+            }
+            http.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
+            return Results.File(store.PathOf(asset.StorageKey), asset.ContentType,
+                lastModified: asset.CreatedAt, entityTag: new EntityTagHeaderValue($"\"{asset.Sha256[..32]}\""), enableRangeProcessing: true);
+        });
+        return app;
+    }
+}

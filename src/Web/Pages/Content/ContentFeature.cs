@@ -1,0 +1,11 @@
+namespace VideoStudio.Web.Pages.Content;
+
+public static class ContentFeature
+{
+    public static WebApplicationBuilder AddContentFeature(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection("Studio:Upload"));
+        builder.Services.AddScoped<VideoUpload>();
+        return builder;
+    }
+}

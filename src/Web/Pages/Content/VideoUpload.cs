@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using VideoStudio.Core;
+using VideoStudio.Core.Data;
+using VideoStudio.Core.Media;
+
+namespace VideoStudio.Web.Pages.Content;
+
+public sealed class UploadOptions
+{
+    public long MaxBytes { get; set; } = 2L << 30;
+
+    /// <summary>What the file picker offers; the server decides by the file's first bytes, whatever the name says.</summary>
+    public string Accept { get; set; } = ".mp4,.mov,.webm,video/mp4,video/quicktime,video/webm";
+}
+
+public sealed record UploadOutcome(VideoAsset? Asset, string? Error, int Status);
+
+/// <summary>
+/// Streams one multipart upload straight into media storage: no form buffering, the size limit enforced while reading,
+/// the type decided by magic bytes, and the slot changed only once the whole file is safely on disk.
+/// </summary>
+public sealed class VideoUpload(StudioDb db, MediaStore store, Microsoft.Extensions.Options.IOptions<UploadOptions> options, ILogger<VideoUpload> log)
+{
+    // Multipart framing around the file: boundaries and part headers.
+    private const long FramingAllowance = 64 * 1024;
+
+    public UploadOptions Options => options.Value;
+
+    public async Task<UploadOutcome> ReceiveAsync(HttpContext http, Core.Data.Content content, VideoSlot slot, string userId)
+    {
+        var clock = Stopwatch.StartNew();
+        var max = options.Value.MaxBytes;
+        var request = http.Request;
+
+        if (request.ContentLength > max + FramingAllowance)
+        {
+            await RecordAsync(content, slot, VideoEventLog.Failed, userId, request.ContentLength, clock, "too_large");
+            return new(null, $"This file is larger than the limit of {MediaStore.FormatBytes(max)}. Upload a smaller or more compressed video.", StatusCodes.Status413PayloadTooLarge);
+        }
+        var sizeFeature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = max + FramingAllowance;
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 } boundary)
+        {
+            return new(null, "Choose a video file to upload.", StatusCodes.Status422UnprocessableEntity);
+        }
+
+        db.Record(content.BusinessId, content.Id, slot, VideoEventLog.Upload, VideoEventLog.Started, userId, request.ContentLength);
+        await db.SaveChangesAsync(http.RequestAborted);
+
+        try
+        {
+            var reader = new MultipartReader(boundary, request.Body);
+            while (await reader.ReadNextSectionAsync(http.RequestAborted) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.IsFileDisposition() || disposition.Name.Value != "file")
+                {
+                    continue;
+                }
+                var fileName = SafeFileName(disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : disposition.FileName.Value);
+                var staged = await store.StageAsync(section.Body, max, http.RequestAborted);
+                var asset = await SlotVideos.AttachAsync(db, store, content.Id, slot, staged, VideoSource.Upload, fileName, userId, CancellationToken.None);
+                await RecordAsync(content, slot, VideoEventLog.Succeeded, userId, asset.SizeBytes, clock, null, asset.Id);
+                log.LogInformation("Upload stored as asset {AssetId} for content {ContentId} {Slot}: {Bytes} bytes in {Ms} ms",
+                    asset.Id, content.Id, slot.Key(), asset.SizeBytes, clock.ElapsedMilliseconds);
+                return new(asset, null, StatusCodes.Status200OK);
+            }
+            await RecordAsync(content, slot, VideoEventLog.Failed, userId, null, clock, "no_file");
+            return new(null, "Choose a video file to upload.", StatusCodes.Status422UnprocessableEntity);
+        }
+        catch (MediaRejectedException rejected)
+        {
+            await RecordAsync(content, slot, VideoEventLog.Failed, userId, request.ContentLength, clock, rejected.Kind);
+            return new(null, rejected.Message, rejected.Kind == "too_large" ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status422UnprocessableEntity);
+        }
+        catch (Exception broken) when (broken is IOException or BadHttpRequestException or OperationCanceledException)
+        {
+            // The client went away or sent a malformed body; the slot was never touched.
+            await RecordAsync(content, slot, VideoEventLog.Failed, userId, request.ContentLength, clock, "interrupted");
+            log.LogInformation("Upload for content {ContentId} {Slot} was interrupted after {Ms} ms: {Reason}", content.Id, slot.Key(), clock.ElapsedMilliseconds, broken.Message);
+            return new(null, "The upload was interrupted before the whole file arrived. Your previous video is unchanged; try again.", StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private async Task RecordAsync(Core.Data.Content content, VideoSlot slot, string outcome, string userId, long? bytes, Stopwatch clock, string? errorKind, Guid? assetId = null)
+    {
+        db.ChangeTracker.Clear();
+        db.Record(content.BusinessId, content.Id, slot, VideoEventLog.Upload, outcome, userId, bytes, clock.ElapsedMilliseconds, errorKind, assetId);
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    /// <summary>Keeps only the last path segment, without control characters, at most 255 characters: it is shown, never used as a path.</summary>
+    public static string SafeFileName(string? raw)
+    {
+        var name = (raw ?? "").Trim('"');
+        name = name[(name.LastIndexOfAny(['/', '\\']) + 1)..];
+        var clean = new StringBuilder(name.Length);
+        foreach (var ch in name)
+        {
+            if (!char.IsControl(ch) && ch is not ('\u202E' or '\u202D' or '\u200E' or '\u200F'))
+            {
+                clean.Append(ch);
+            }
+        }
+        var result = clean.ToString().Trim().TrimStart('.');
+        if (result.Length > 255)
+        {
+            result = result[..255];
+        }
+        return result.Length == 0 ? "video" : result;
+    }
+}

@@ -1,0 +1,252 @@
+using System.Net;
+using System.Text;
+using AngleSharp.Dom;
+using Microsoft.EntityFrameworkCore;
+using VideoStudio.Core;
+using VideoStudio.Tests.Infrastructure;
+
+namespace VideoStudio.Tests.Pages.Content;
+
+[Collection(MediaCollection.Name)]
+public class UploadTests
+{
+    private readonly StudioApp _app = StudioApp.Instance;
+
+    [Fact]
+    public async Task Uploading_an_mp4_shows_it_on_the_card_and_keeps_a_fingerprinted_asset()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+
+        var response = await tenant.UploadAsync(page, id, "long", Videos.Mp4, "launch.mp4");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var card = (await response.FragmentAsync()).Body!.FirstElementChild!;
+        Assert.Equal("video-card-long", card.Id);
+        Assert.Equal("video", card.GetAttribute("data-state"));
+        var src = card.QuerySelector("video")!.GetAttribute("src")!;
+        Assert.Matches("^/media/[0-9a-f]{32}\\.mp4$", src);
+        Assert.Equal("metadata", card.QuerySelector("video")!.GetAttribute("preload"));
+        Assert.Contains("Upload New", card.QuerySelector("#video-card-long-upload")!.TextContent);
+
+        var asset = await _app.WithDbAsync(db => db.VideoAssets.SingleAsync(a => a.ContentId == id));
+        Assert.Equal(VideoSource.Upload, asset.Source);
+        Assert.Equal("launch.mp4", asset.OriginalFileName);
+        Assert.Equal(Videos.Mp4.Length, asset.SizeBytes);
+        Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Videos.Mp4)).ToLowerInvariant(), asset.Sha256);
+        Assert.Equal(src, await _app.WithDbAsync(db => db.Content.Where(c => c.Id == id).Select(c => c.VideoLongUrl).SingleAsync()));
+        var outcomes = await _app.WithDbAsync(db => db.VideoEvents.Where(e => e.ContentId == id).OrderBy(e => e.Id).Select(e => e.Outcome).ToListAsync());
+        Assert.Equal(["started", "succeeded"], outcomes);
+    }
+
+    [Fact]
+    public async Task Upload_new_keeps_the_previous_asset_as_history()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+        await tenant.UploadAsync(page, id, "short", Videos.WebM, "first.webm", "video/webm");
+
+        var second = await tenant.UploadAsync(page, id, "short", Videos.Mp4, "second.mp4");
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var assets = await _app.WithDbAsync(db => db.VideoAssets.Where(a => a.ContentId == id).OrderBy(a => a.CreatedAt).ToListAsync());
+        Assert.Equal(2, assets.Count);
+        Assert.NotNull(assets[0].ReplacedAt);
+        Assert.Null(assets[1].ReplacedAt);
+        Assert.True(File.Exists(Path.Combine(_app.MediaRoot, assets[0].StorageKey)));
+        Assert.EndsWith(assets[1].StorageKey, await _app.WithDbAsync(db => db.Content.Where(c => c.Id == id).Select(c => c.VideoShortUrl).SingleAsync()));
+    }
+
+    public static TheoryData<string, byte[], string, string> BadFiles => new()
+    {
+        { "a renamed text file", Encoding.UTF8.GetBytes("These are meeting notes, not a video.\n"), "notes.mp4", "not a video we can play" },
+        { "an executable renamed .mp4", [0x4D, 0x5A, 0x90, 0x00, .. new byte[200]], "setup.mp4", "not a video we can play" },
+        { "an HTML file named .webm", Encoding.UTF8.GetBytes("<html><script>alert(1)</script></html>"), "page.webm", "not a video we can play" },
+        { "an SVG named .mov", Encoding.UTF8.GetBytes("<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>"), "image.mov", "not a video we can play" },
+        { "an empty file", [], "empty.mp4", "This file is empty" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFiles))]
+    public async Task A_file_that_is_not_a_video_is_refused_in_the_modal_and_the_old_video_stays(string what, byte[] bytes, string name, string message)
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync(title: what);
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+        await tenant.UploadAsync(page, id, "long", Videos.Mp4, "keep.mp4");
+        var before = await _app.WithDbAsync(db => db.Content.Where(c => c.Id == id).Select(c => c.VideoLongUrl).SingleAsync());
+
+        var response = await tenant.UploadAsync(page, id, "long", bytes, name);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("#upload-dialog-long-error", response.Headers.GetValues("HX-Retarget").Single());
+        Assert.Contains(message, (await response.FragmentAsync()).Body!.TextContent);
+        Assert.Equal(before, await _app.WithDbAsync(db => db.Content.Where(c => c.Id == id).Select(c => c.VideoLongUrl).SingleAsync()));
+        Assert.Equal(1, await _app.WithDbAsync(db => db.VideoAssets.CountAsync(a => a.ContentId == id)));
+        _app.AssertNoStagedFilesLeft();
+    }
+
+    [Fact]
+    public async Task A_request_with_no_file_asks_for_one()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+
+        var response = await tenant.Client.HtmxPostAsync(page, Videos.UploadUrl(id, "long"), new MultipartFormDataContent { { new StringContent("x"), "note" } });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("Choose a video file", (await response.FragmentAsync()).Body!.TextContent);
+    }
+
+    [Fact]
+    public async Task Hostile_file_names_are_stored_as_plain_names()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+
+        var response = await tenant.UploadAsync(page, id, "long", Videos.Mp4, "../../etc/\u0007passwd\u202E<b>.mp4");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var asset = await _app.WithDbAsync(db => db.VideoAssets.SingleAsync(a => a.ContentId == id));
+        Assert.Equal("passwd<b>.mp4", asset.OriginalFileName);
+        Assert.Matches("^[0-9a-f]{32}\\.mp4$", asset.StorageKey);
+    }
+
+    [Fact]
+    public async Task Uploading_to_content_of_another_business_is_not_found_and_stores_nothing()
+    {
+        var a = await _app.CreateTenantAsync();
+        var b = await _app.CreateTenantAsync();
+        var ofA = await a.CreateContentAsync();
+        var ofB = await b.CreateContentAsync();
+        var pageOfB = await b.Client.GetDocumentAsync($"/content/{ofB}");
+
+        var response = await b.UploadAsync(pageOfB, ofA, "long", Videos.Mp4, "intruder.mp4");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(0, await _app.WithDbAsync(db => db.VideoAssets.CountAsync(x => x.ContentId == ofA)));
+    }
+
+    [Fact]
+    public async Task Uploading_without_the_antiforgery_token_is_refused()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+
+        var response = await tenant.Client.PostAsync(Videos.UploadUrl(id, "long"), Videos.Multipart(Videos.Mp4, "forged.mp4"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, await _app.WithDbAsync(db => db.VideoAssets.CountAsync(x => x.ContentId == id)));
+    }
+}
+
+[Collection(MediaCollection.Name)]
+public class UploadLimitTests
+{
+    private readonly StudioApp _app = StudioApp.Instance;
+
+    [Fact]
+    public async Task A_declared_size_over_the_limit_is_refused_before_the_body_is_read()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+        var body = new CountingContent(StudioApp.UploadLimit * 4, declareLength: true);
+
+        var response = await tenant.Client.HtmxPostAsync(page, Videos.UploadUrl(id, "long"), body.AsMultipart("huge.mp4"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("larger than the limit of 1 MB", (await response.FragmentAsync()).Body!.TextContent);
+        Assert.True(body.BytesRead < StudioApp.UploadLimit, $"The server read {body.BytesRead} bytes of a body it had to refuse.");
+        Assert.Equal(0, await _app.WithDbAsync(db => db.VideoAssets.CountAsync(a => a.ContentId == id)));
+        _app.AssertNoStagedFilesLeft();
+    }
+
+    [Fact]
+    public async Task A_streamed_body_over_the_limit_is_cut_off_at_the_limit_and_the_old_video_stays()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+        await tenant.UploadAsync(page, id, "long", Videos.Mp4, "keep.mp4");
+        var body = new CountingContent(StudioApp.UploadLimit * 8, declareLength: false);
+
+        var response = await tenant.Client.HtmxPostAsync(page, Videos.UploadUrl(id, "long"), body.AsMultipart("huge.mp4"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.True(body.BytesRead < StudioApp.UploadLimit * 3, $"The server read {body.BytesRead} bytes; it should stop soon after the 1 MiB limit.");
+        Assert.Equal("keep.mp4", await _app.WithDbAsync(db => db.VideoAssets.Where(a => a.ContentId == id && a.ReplacedAt == null).Select(a => a.OriginalFileName).SingleAsync()));
+        _app.AssertNoStagedFilesLeft();
+    }
+
+    [Fact]
+    public async Task A_client_that_disconnects_midway_leaves_the_old_video_and_no_partial_file()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+        await tenant.UploadAsync(page, id, "long", Videos.Mp4, "keep.mp4");
+        var body = new CountingContent(StudioApp.UploadLimit / 2, declareLength: false, failAfter: 200_000);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => tenant.Client.HtmxPostAsync(page, Videos.UploadUrl(id, "long"), body.AsMultipart("dropped.mp4")));
+
+        var failed = await WaitForOutcomeAsync(id, "failed");
+        Assert.Equal("interrupted", failed);
+        Assert.Equal("keep.mp4", await _app.WithDbAsync(db => db.VideoAssets.Where(a => a.ContentId == id && a.ReplacedAt == null).Select(a => a.OriginalFileName).SingleAsync()));
+        _app.AssertNoStagedFilesLeft();
+    }
+
+    // The server notices a vanished client on its own schedule; this waits for its record, not for a speed.
+    private async Task<string?> WaitForOutcomeAsync(Guid contentId, string outcome)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var kind = await _app.WithDbAsync(db => db.VideoEvents.Where(e => e.ContentId == contentId && e.Outcome == outcome).Select(e => e.ErrorKind).FirstOrDefaultAsync());
+            if (kind is not null)
+            {
+                return kind;
+            }
+            await Task.Delay(100);
+        }
+        return null;
+    }
+
+    /// <summary>An MP4-looking body of a given size that counts how much of it the server pulled, and can break off midway.</summary>
+    private sealed class CountingContent(long size, bool declareLength, long failAfter = long.MaxValue) : HttpContent
+    {
+        public long BytesRead { get; private set; }
+
+        public MultipartFormDataContent AsMultipart(string fileName)
+        {
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("video/mp4");
+            return new MultipartFormDataContent { { this, "file", fileName } };
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            var chunk = new byte[16 * 1024];
+            Videos.Mp4.AsSpan(0, 64).CopyTo(chunk);
+            while (BytesRead < size)
+            {
+                if (BytesRead >= failAfter)
+                {
+                    throw new IOException("The client went away.");
+                }
+                var n = (int)Math.Min(chunk.Length, size - BytesRead);
+                await stream.WriteAsync(chunk.AsMemory(0, n));
+                BytesRead += n;
+                chunk.AsSpan(0, 64).Clear();
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = size;
+            return declareLength;
+        }
+    }
+}
