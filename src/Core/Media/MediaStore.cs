@@ -26,6 +26,7 @@ public sealed class MediaRejectedException(string message, string kind) : Except
 public sealed class MediaStore(IOptions<MediaOptions> options)
 {
     private const int BufferSize = 1 << 20;
+    private const int MinimumChunk = 256 << 10;
 
     public string Root { get; } = Directory.CreateDirectory(Path.GetFullPath(options.Value.Root)).FullName;
 
@@ -57,10 +58,10 @@ public sealed class MediaStore(IOptions<MediaOptions> options)
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             long total = 0;
             VideoFormat? format = null;
-            await using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            await using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
             {
                 int read;
-                while ((read = await ReadAtLeastHeaderAsync(source, buffer, total, ct)) > 0)
+                while ((read = await ReadChunkAsync(source, buffer, total, ct)) > 0)
                 {
                     if (total == 0)
                     {
@@ -115,11 +116,10 @@ public sealed class MediaStore(IOptions<MediaOptions> options)
 
     public void Delete(string storageKey) => File.Delete(PathOf(storageKey));
 
-    // The first read must see the whole container header, even from a stream that returns a few bytes at a time.
-    private static async Task<int> ReadAtLeastHeaderAsync(Stream source, byte[] buffer, long soFar, CancellationToken ct) =>
-        soFar == 0
-            ? await source.ReadAtLeastAsync(buffer.AsMemory(0, BufferSize), VideoFormat.HeaderLength, throwOnEndOfStream: false, ct)
-            : await source.ReadAsync(buffer.AsMemory(0, BufferSize), ct);
+    // The first read must see the whole container header, even from a stream that returns a few bytes at a time; later
+    // reads gather a few hundred KB, so disk writes and hash updates come in large blocks rather than one per network packet.
+    private static Task<int> ReadChunkAsync(Stream source, byte[] buffer, long soFar, CancellationToken ct) =>
+        source.ReadAtLeastAsync(buffer.AsMemory(0, BufferSize), soFar == 0 ? VideoFormat.HeaderLength : MinimumChunk, throwOnEndOfStream: false, ct).AsTask();
 
     public static string FormatBytes(long bytes) => bytes switch
     {

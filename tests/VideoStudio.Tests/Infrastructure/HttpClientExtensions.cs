@@ -59,12 +59,12 @@ public static class HttpClientExtensions
     }
 
     /// <summary>A POST as htmx sends it from a page: HX-Request plus the token header.</summary>
-    public static Task<HttpResponseMessage> HtmxPostAsync(this HttpClient client, IHtmlDocument page, string url, HttpContent? content = null)
+    public static Task<HttpResponseMessage> HtmxPostAsync(this HttpClient client, IHtmlDocument page, string url, HttpContent? content = null, CancellationToken ct = default)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content ?? new FormUrlEncodedContent([]) };
         request.Headers.Add("HX-Request", "true");
         request.Headers.Add("RequestVerificationToken", page.AntiforgeryHeader());
-        return client.SendAsync(request);
+        return client.SendAsync(request, ct);
     }
 
     public static async Task<IHtmlDocument> FragmentAsync(this HttpResponseMessage response) =>

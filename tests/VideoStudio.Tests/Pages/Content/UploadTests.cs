@@ -190,9 +190,10 @@ public class UploadLimitTests
         var id = await tenant.CreateContentAsync();
         var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
         await tenant.UploadAsync(page, id, "long", Videos.Mp4, "keep.mp4");
-        var body = new CountingContent(StudioApp.UploadLimit / 2, declareLength: false, failAfter: 200_000);
+        using var disconnect = new CancellationTokenSource();
+        var body = new CountingContent(StudioApp.UploadLimit / 2, declareLength: false, failAfter: 200_000, disconnect);
 
-        await Assert.ThrowsAnyAsync<Exception>(() => tenant.Client.HtmxPostAsync(page, Videos.UploadUrl(id, "long"), body.AsMultipart("dropped.mp4")));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => tenant.Client.HtmxPostAsync(page, Videos.UploadUrl(id, "long"), body.AsMultipart("dropped.mp4"), disconnect.Token));
 
         var failed = await WaitForOutcomeAsync(id, "failed");
         Assert.Equal("interrupted", failed);
@@ -215,8 +216,8 @@ public class UploadLimitTests
         return null;
     }
 
-    /// <summary>An MP4-looking body of a given size that counts how much of it the server pulled, and can break off midway.</summary>
-    private sealed class CountingContent(long size, bool declareLength, long failAfter = long.MaxValue) : HttpContent
+    /// <summary>An MP4-looking body of a given size that counts how much of it the server pulled, and can hang up midway.</summary>
+    private sealed class CountingContent(long size, bool declareLength, long failAfter = long.MaxValue, CancellationTokenSource? disconnect = null) : HttpContent
     {
         public long BytesRead { get; private set; }
 
@@ -232,9 +233,11 @@ public class UploadLimitTests
             Videos.Mp4.AsSpan(0, 64).CopyTo(chunk);
             while (BytesRead < size)
             {
-                if (BytesRead >= failAfter)
+                if (BytesRead >= failAfter && disconnect is not null)
                 {
-                    throw new IOException("The client went away.");
+                    // Cancelling the request is how a test client hangs up mid-body; the server sees its request aborted.
+                    await disconnect.CancelAsync();
+                    disconnect.Token.ThrowIfCancellationRequested();
                 }
                 var n = (int)Math.Min(chunk.Length, size - BytesRead);
                 await stream.WriteAsync(chunk.AsMemory(0, n));

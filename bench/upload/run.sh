@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Uploads a 1 GiB video through the real upload endpoint on loopback and compares its rate with writing the same bytes
+# to the same disk in the same run. Prints figures; asserts nothing. Usage: bench/upload/run.sh [size-in-MiB]
+set -euo pipefail
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$REPO_ROOT/scripts/postgres.sh"
+
+SIZE_MIB="${1:-1024}"
+PORT="${BENCH_PORT:-5091}"
+URL="http://127.0.0.1:$PORT"
+WORK="$REPO_ROOT/.data/bench-upload"
+rm -rf "$WORK"; mkdir -p "$WORK/media"
+
+ensure_postgres
+psql_admin -qc "DROP DATABASE IF EXISTS videostudio_bench_upload WITH (FORCE)"
+ensure_database videostudio_bench_upload
+
+dotnet build "$REPO_ROOT/src/Web/VideoStudio.Web.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+
+# A file that starts like an MP4 (the server checks the first bytes) and is random after that, so nothing compresses it.
+head -c 64 "$REPO_ROOT/tests/fixtures/sample-16x9.mp4" > "$WORK/big.mp4"
+head -c $((SIZE_MIB * 1048576 - 64)) /dev/urandom >> "$WORK/big.mp4"
+
+cd "$REPO_ROOT/src/Web"
+ConnectionStrings__Studio="$(connection_string videostudio_bench_upload)" Studio__SeedDemo=true \
+Studio__MediaRoot="$WORK/media" Studio__Upload__MaxBytes=$((8 * 1073741824)) HeyGen__Simulator__Enabled=true \
+ASPNETCORE_URLS="$URL" Logging__LogLevel__Default=Warning \
+  dotnet bin/Release/net10.0/VideoStudio.Web.dll --contentRoot "$REPO_ROOT/src/Web" >"$WORK/app.log" 2>&1 &
+APP=$!
+trap 'kill $APP 2>/dev/null || true' EXIT
+cd "$WORK"
+for _ in $(seq 1 240); do curl -fsS -o /dev/null "$URL/account/login" 2>/dev/null && break; sleep 0.5; done
+
+# Sign in as the demo editor with the real form, then take the antiforgery token htmx would send.
+JAR="$WORK/cookies"
+TOKEN=$(curl -fsS -c "$JAR" -b "$JAR" "$URL/account/login" | sed -n 's/.*name="__RequestVerificationToken" type="hidden" value="\([^"]*\)".*/\1/p' | head -n1)
+curl -fsS -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "Input.Email=editor@northwind.demo" --data-urlencode "Input.Password=Editor!2026" \
+  --data-urlencode "__RequestVerificationToken=$TOKEN" "$URL/account/login"
+CONTENT=$(psql_admin -d videostudio_bench_upload -tAc "SELECT id FROM content WHERE title = 'Why we proof overnight'")
+PAGE=$(curl -fsS -c "$JAR" -b "$JAR" "$URL/content/$CONTENT")
+HXTOKEN=$(printf '%s' "$PAGE" | sed -n 's/.*hx-headers=.{&quot;RequestVerificationToken&quot;:&quot;\([^&]*\)&quot;}.*/\1/p; s/.*hx-headers=.{"RequestVerificationToken":"\([^"]*\)"}.*/\1/p' | head -n1)
+
+# The baseline: the same bytes written to the same disk by dd with the server's block size, before and after the upload
+# (the machine is shared, so the baseline is taken around the measurement and averaged).
+raw_copy() {
+  sync
+  local start end
+  start=$(date +%s.%N)
+  dd if="$WORK/big.mp4" of="$WORK/media/raw-copy.bin" bs=1M status=none
+  end=$(date +%s.%N)
+  rm -f "$WORK/media/raw-copy.bin"
+  awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
+}
+RAW_BEFORE=$(raw_copy)
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$APP/status"; }
+sync; sleep 1
+BASE_RSS=$(rss_kib)
+PEAK_FILE="$WORK/peak"; echo "$BASE_RSS" > "$PEAK_FILE"
+( while kill -0 $APP 2>/dev/null; do r=$(rss_kib); [ "$r" -gt "$(cat "$PEAK_FILE")" ] && echo "$r" > "$PEAK_FILE"; sleep 0.05; done ) &
+SAMPLER=$!
+
+UPLOAD=$(curl -sS -o "$WORK/response.html" -w '%{http_code} %{time_total}' -b "$JAR" \
+  -H "HX-Request: true" -H "RequestVerificationToken: $HXTOKEN" \
+  -F "file=@$WORK/big.mp4;type=video/mp4" "$URL/content/$CONTENT/upload/long")
+kill $SAMPLER 2>/dev/null || true
+STATUS=${UPLOAD% *}; UP_SECONDS=${UPLOAD#* }
+PEAK_RSS=$(cat "$PEAK_FILE")
+RAW_AFTER=$(raw_copy)
+
+STORED=$(ls "$WORK/media" | grep -c -E '^[0-9a-f]{32}\.mp4$' || true)
+
+awk -v size="$SIZE_MIB" -v up="$UP_SECONDS" -v rawA="$RAW_BEFORE" -v rawB="$RAW_AFTER" -v base="$BASE_RSS" -v peak="$PEAK_RSS" -v status="$STATUS" -v stored="$STORED" 'BEGIN {
+  raw = (rawA + rawB) / 2; upRate = size / up; rawRate = size / raw; growth = (peak - base) / 1024;
+  printf "upload benchmark: %d MiB through POST /content/{id}/upload/long on loopback\n", size;
+  printf "  HTTP status                 %s (files stored: %d)\n", status, stored;
+  printf "  upload rate                 %8.1f MB/s  (%.2f s)\n", upRate, up;
+  printf "  raw disk write rate (dd)    %8.1f MB/s  (%.2f s; mean of %.2f s before and %.2f s after)\n", rawRate, raw, rawA, rawB;
+  printf "  ratio upload / raw          %8.2f      (goal >= 0.80)\n", upRate / rawRate;
+  printf "  server RSS before / peak    %8.1f / %.1f MB\n", base / 1024, peak / 1024;
+  printf "  server peak memory growth   %8.1f MB    (goal <= 64 MB)\n", growth;
+}'
