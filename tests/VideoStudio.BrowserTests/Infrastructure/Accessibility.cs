@@ -14,6 +14,8 @@ public static class Accessibility
         var result = await page.RunAxe(new AxeRunOptions
         {
             RunOnly = new RunOnlyOptions { Type = "tag", Values = [.. Tags] },
+            // Only violations come back: the passes and incomplete lists are most of the result and cost seconds to serialise.
+            ResultTypes = [ResultType.Violations],
         });
         var report = string.Join(Environment.NewLine, result.Violations.Select(v =>
             $"{v.Id} ({v.Impact}): {v.Help}{Environment.NewLine}" +
