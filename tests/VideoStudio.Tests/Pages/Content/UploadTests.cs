@@ -253,3 +253,29 @@ public class UploadLimitTests
         }
     }
 }
+
+[Collection(MediaCollection.Name)]
+public class ConcurrentUploadTests
+{
+    private readonly StudioApp _app = StudioApp.Instance;
+
+    [Fact]
+    public async Task Two_uploads_to_one_slot_at_once_leave_one_current_video_and_both_assets_on_record()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+
+        var responses = await Task.WhenAll(
+            tenant.UploadAsync(page, id, "long", Videos.Mp4, "one.mp4"),
+            tenant.UploadAsync(page, id, "long", Videos.WebM, "two.webm", "video/webm"));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var assets = await _app.WithDbAsync(db => db.VideoAssets.Where(a => a.ContentId == id).ToListAsync());
+        Assert.Equal(2, assets.Count);
+        var current = Assert.Single(assets, a => a.ReplacedAt is null);
+        Assert.EndsWith(current.StorageKey, await _app.WithDbAsync(db => db.Content.Where(c => c.Id == id).Select(c => c.VideoLongUrl).SingleAsync()));
+        Assert.All(assets, a => Assert.True(File.Exists(Path.Combine(_app.MediaRoot, a.StorageKey))));
+        _app.AssertNoStagedFilesLeft();
+    }
+}

@@ -1,0 +1,51 @@
+using System.Net;
+using VideoStudio.Tests.Infrastructure;
+
+namespace VideoStudio.Tests.Security;
+
+public class AntiforgeryTests
+{
+    private readonly StudioApp _app = StudioApp.Instance;
+
+    // Protected by HeyGen's signature instead: HeyGen cannot hold a user's antiforgery token.
+    private static readonly string[] SignedWebhooks = ["/webhooks/heygen"];
+
+    [Fact]
+    public async Task Every_unsafe_endpoint_refuses_a_request_without_a_valid_token()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var values = new Dictionary<string, string> { ["id"] = id.ToString(), ["slot"] = "long" };
+        var unsafeEndpoints = (await EndpointCatalog.AllAsync(_app.Services))
+            .Where(e => e.IsUnsafe && !SignedWebhooks.Contains("/" + e.Pattern.TrimStart('/')))
+            .ToList();
+        Assert.Contains(unsafeEndpoints, e => e.Handler == "SaveScript");
+        Assert.Contains(unsafeEndpoints, e => e.Pattern.Contains("upload"));
+
+        var accepted = new List<string>();
+        foreach (var endpoint in unsafeEndpoints)
+        {
+            var withoutToken = new HttpRequestMessage(new HttpMethod(endpoint.Method), endpoint.Url(values))
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["text"] = "forged" }),
+            };
+            withoutToken.Headers.Add("HX-Request", "true");
+            var wrongToken = new HttpRequestMessage(new HttpMethod(endpoint.Method), endpoint.Url(values))
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["text"] = "forged", ["__RequestVerificationToken"] = "forged" }),
+            };
+            wrongToken.Headers.Add("RequestVerificationToken", "forged");
+
+            foreach (var request in new[] { withoutToken, wrongToken })
+            {
+                var response = await tenant.Client.SendAsync(request);
+                if (response.StatusCode != HttpStatusCode.BadRequest)
+                {
+                    accepted.Add($"{endpoint} answered {(int)response.StatusCode}");
+                }
+            }
+        }
+
+        Assert.Empty(accepted);
+    }
+}

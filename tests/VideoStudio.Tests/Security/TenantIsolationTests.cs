@@ -1,0 +1,61 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using VideoStudio.Tests.Infrastructure;
+
+namespace VideoStudio.Tests.Security;
+
+[Collection(MediaCollection.Name)]
+public class TenantIsolationTests
+{
+    private readonly StudioApp _app = StudioApp.Instance;
+
+    [Fact]
+    public async Task Every_route_with_an_id_answers_404_to_another_business_and_changes_nothing()
+    {
+        var owner = await _app.CreateTenantAsync();
+        var stranger = await _app.CreateTenantAsync();
+        var id = await owner.CreateContentAsync(script: "Owner's words", shortScript: "Owner's short words");
+        var ownerPage = await owner.Client.GetDocumentAsync($"/content/{id}");
+        var card = (await (await owner.UploadAsync(ownerPage, id, "long", Videos.Mp4, "owner.mp4")).FragmentAsync()).Body!.FirstElementChild!;
+        var file = card.QuerySelector("video")!.GetAttribute("src")!["/media/".Length..];
+        var strangerPage = await stranger.Client.GetDocumentAsync($"/content/{await stranger.CreateContentAsync()}");
+        var before = await SnapshotAsync(id);
+
+        var values = new Dictionary<string, string> { ["id"] = id.ToString(), ["file"] = file, ["slot"] = "long" };
+        var withIds = (await EndpointCatalog.AllAsync(_app.Services))
+            .Where(e => e.Pattern.Contains("{id") || e.Pattern.Contains("{file") || e.Pattern.Contains("{contentId") || e.Pattern.Contains("{generationId"))
+            .ToList();
+        Assert.Contains(withIds, e => e.Pattern.TrimStart('/').StartsWith("media/"));
+        Assert.Contains(withIds, e => e.Handler == "Delete");
+
+        var leaks = new List<string>();
+        foreach (var endpoint in withIds)
+        {
+            var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), endpoint.Url(values));
+            if (endpoint.IsUnsafe)
+            {
+                request.Headers.Add("HX-Request", "true");
+                request.Headers.Add("RequestVerificationToken", strangerPage.AntiforgeryHeader());
+                request.Content = endpoint.Pattern.Contains("upload")
+                    ? Videos.Multipart(Videos.Mp4, "stranger.mp4")
+                    : new FormUrlEncodedContent(new Dictionary<string, string> { ["text"] = "stranger", ["baseHash"] = "" });
+            }
+            var response = await stranger.Client.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.NotFound)
+            {
+                leaks.Add($"{endpoint} answered {(int)response.StatusCode}");
+            }
+        }
+
+        Assert.Empty(leaks);
+        Assert.Equal(before, await SnapshotAsync(id));
+    }
+
+    private Task<string> SnapshotAsync(Guid id) => _app.WithDbAsync(async db =>
+    {
+        var content = await db.Content.AsNoTracking().SingleAsync(c => c.Id == id);
+        var assets = await db.VideoAssets.Where(a => a.ContentId == id).OrderBy(a => a.Id).Select(a => a.Id + "/" + a.ReplacedAt + "/" + a.DeletedAt).ToListAsync();
+        var generations = await db.VideoGenerations.CountAsync(g => g.ContentId == id);
+        return $"{content.VideoScript}|{content.ShortVideoScript}|{content.VideoLongUrl}|{content.VideoShortUrl}|{string.Join(',', assets)}|{generations}";
+    });
+}
