@@ -7,38 +7,27 @@ source "$REPO_ROOT/scripts/postgres.sh"
 
 SIZE_MIB="${1:-1024}"
 PORT="${BENCH_PORT:-5091}"
-URL="http://127.0.0.1:$PORT"
 WORK="$REPO_ROOT/.data/bench-upload"
 rm -rf "$WORK"; mkdir -p "$WORK/media"
 
-ensure_postgres
-psql_admin -qc "DROP DATABASE IF EXISTS videostudio_bench_upload WITH (FORCE)"
-ensure_database videostudio_bench_upload
-
-dotnet build "$REPO_ROOT/src/Web/VideoStudio.Web.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+source "$REPO_ROOT/bench/lib.sh"
+bench_database videostudio_bench_upload
+bench_build
 
 # A file that starts like an MP4 (the server checks the first bytes) and is random after that, so nothing compresses it.
 head -c 64 "$REPO_ROOT/tests/fixtures/sample-16x9.mp4" > "$WORK/big.mp4"
 head -c $((SIZE_MIB * 1048576 - 64)) /dev/urandom >> "$WORK/big.mp4"
 
-cd "$REPO_ROOT/src/Web"
-ConnectionStrings__Studio="$(connection_string videostudio_bench_upload)" Studio__SeedDemo=true \
-Studio__MediaRoot="$WORK/media" Studio__Upload__MaxBytes=$((8 * 1073741824)) HeyGen__Simulator__Enabled=true \
-ASPNETCORE_URLS="$URL" Logging__LogLevel__Default=Warning \
-  dotnet bin/Release/net10.0/VideoStudio.Web.dll --contentRoot "$REPO_ROOT/src/Web" >"$WORK/app.log" 2>&1 &
-APP=$!
+bench_start_app videostudio_bench_upload "$PORT" "$WORK" Studio__Upload__MaxBytes=$((8 * 1073741824))
+APP=$APP_PID
+URL=$APP_URL
 trap 'kill $APP 2>/dev/null || true' EXIT
 cd "$WORK"
-for _ in $(seq 1 240); do curl -fsS -o /dev/null "$URL/account/login" 2>/dev/null && break; sleep 0.5; done
 
-# Sign in as the demo editor with the real form, then take the antiforgery token htmx would send.
 JAR="$WORK/cookies"
-TOKEN=$(curl -fsS -c "$JAR" -b "$JAR" "$URL/account/login" | sed -n 's/.*name="__RequestVerificationToken" type="hidden" value="\([^"]*\)".*/\1/p' | head -n1)
-curl -fsS -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "Input.Email=editor@northwind.demo" --data-urlencode "Input.Password=Editor!2026" \
-  --data-urlencode "__RequestVerificationToken=$TOKEN" "$URL/account/login"
+bench_sign_in "$URL" "$JAR" editor@northwind.demo 'Editor!2026'
 CONTENT=$(psql_admin -d videostudio_bench_upload -tAc "SELECT id FROM content WHERE title = 'Why we proof overnight'")
-PAGE=$(curl -fsS -c "$JAR" -b "$JAR" "$URL/content/$CONTENT")
-HXTOKEN=$(printf '%s' "$PAGE" | sed -n 's/.*hx-headers=.{&quot;RequestVerificationToken&quot;:&quot;\([^&]*\)&quot;}.*/\1/p; s/.*hx-headers=.{"RequestVerificationToken":"\([^"]*\)"}.*/\1/p' | head -n1)
+HXTOKEN=$(bench_hx_token "$(curl -fsS -c "$JAR" -b "$JAR" "$URL/content/$CONTENT")")
 
 # The baseline: the same bytes written to the same disk by dd with the server's block size, before and after the upload
 # (the machine is shared, so the baseline is taken around the measurement and averaged).

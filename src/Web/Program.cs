@@ -1,9 +1,14 @@
 using VideoStudio.Core.Data;
 using VideoStudio.Core.Media;
+using VideoStudio.HeyGenSimulator;
+using VideoStudio.Jobs;
 using VideoStudio.Web.Auth;
+using VideoStudio.Web.Health;
+using VideoStudio.Web.Jobs;
 using VideoStudio.Web.Media;
 using VideoStudio.Web.Pages.Content;
 using VideoStudio.Web.Seed;
+using VideoStudio.Web.Webhooks;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -16,6 +21,9 @@ builder.AddStudioData();
 builder.AddStudioMedia();
 builder.AddStudioAuth();
 builder.AddContentFeature();
+builder.AddStudioHealth();
+builder.AddStudioJobs();
+builder.AddHeyGenSimulator();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
@@ -26,6 +34,7 @@ if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error");
 }
+app.UseHttpLogging();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
@@ -34,5 +43,9 @@ app.UseAntiforgery();
 
 app.MapRazorPages();
 app.MapMedia();
+app.MapStudioHealth();
+app.MapHeyGenWebhook();
+app.MapJobsDashboard();
+app.MapHeyGenSimulator();
 
 app.Run();

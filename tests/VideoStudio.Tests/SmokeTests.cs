@@ -13,6 +13,7 @@ public class SmokeTests
         "/",
         "/content",
         "/content/{content}",
+        "/settings/integrations",
     };
 
     [Theory]

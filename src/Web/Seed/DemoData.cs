@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
+using VideoStudio.HeyGenSimulator;
+using VideoStudio.Jobs.HeyGen;
 
 namespace VideoStudio.Web.Seed;
 
@@ -42,6 +44,7 @@ public static class DemoData
 
         if (await db.Businesses.AnyAsync(b => b.Id == BusinessA))
         {
+            await EnsureHeyGenAsync(db, services.GetRequiredService<HeyGenSecrets>());
             return;
         }
 
@@ -64,6 +67,31 @@ public static class DemoData
                 UpdatedAt = now,
             });
         }
+        await db.SaveChangesAsync();
+        await EnsureHeyGenAsync(db, services.GetRequiredService<HeyGenSecrets>());
+    }
+
+    /// <summary>
+    /// Business A talks to the offline simulator that ./run.sh enables (any key works there; this one is still stored
+    /// encrypted like a real one). Business B stays unconfigured, to show that state and the settings page.
+    /// </summary>
+    private static async Task EnsureHeyGenAsync(StudioDb db, HeyGenSecrets secrets)
+    {
+        if (await db.AiAvatarIntegrations.AnyAsync(i => i.BusinessId == BusinessA && i.Provider == "heygen"))
+        {
+            return;
+        }
+        db.AiAvatarIntegrations.Add(new AiAvatarIntegration
+        {
+            Id = Guid.NewGuid(),
+            BusinessId = BusinessA,
+            Provider = "heygen",
+            Status = IntegrationStatus.Active,
+            Secret = secrets.Protect("demo-simulator-key-northwind-2026"),
+            AvatarId = SimulatedHeyGen.Avatars[0].AvatarId,
+            VoiceId = SimulatedHeyGen.Voices[0].VoiceId,
+            UpdatedAt = DateTimeOffset.UtcNow,
+        });
         await db.SaveChangesAsync();
     }
 

@@ -36,9 +36,11 @@ public static class HttpClientExtensions
     /// <summary>Submits a parsed form with its own hidden fields (antiforgery included), overriding the given fields.</summary>
     public static Task<HttpResponseMessage> SubmitAsync(this HttpClient client, IHtmlFormElement form, Dictionary<string, string> fields)
     {
+        // As a browser does: unchecked boxes and radios send nothing, and the first field of a name counts here.
         var values = form.Elements.OfType<IHtmlInputElement>()
-            .Where(i => !string.IsNullOrEmpty(i.Name) && i.Type != "submit")
-            .ToDictionary(i => i.Name!, i => i.Value);
+            .Where(i => !string.IsNullOrEmpty(i.Name) && i.Type != "submit" && (i.Type is not ("checkbox" or "radio") || i.IsChecked))
+            .GroupBy(i => i.Name!)
+            .ToDictionary(g => g.Key, g => g.First().Value);
         foreach (var textarea in form.Elements.OfType<IHtmlTextAreaElement>().Where(t => !string.IsNullOrEmpty(t.Name)))
         {
             values[textarea.Name!] = textarea.Value;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
@@ -23,6 +24,7 @@ public sealed class StudioApp : WebApplicationFactory<Program>
 
     public string ConnectionString { get; }
     public string MediaRoot { get; }
+    public LogCapture Logs { get; } = new();
 
     private StudioApp()
     {
@@ -48,6 +50,11 @@ public sealed class StudioApp : WebApplicationFactory<Program>
         builder.UseSetting("Studio:SeedDemo", "false");
         builder.UseSetting("Studio:MediaRoot", MediaRoot);
         builder.UseSetting("Studio:Upload:MaxBytes", UploadLimit.ToString());
+        // Tests run the generation job's steps themselves, against the simulator over real HTTP.
+        builder.UseSetting("Studio:RunJobs", "false");
+        builder.UseSetting("HeyGen:BaseUrl", HeyGenSim.Host.BaseUrl);
+        builder.UseSetting("HeyGen:WebhookSecret", HeyGenSim.WebhookSecret);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     /// <summary>Every upload, finished or failed, leaves nothing in the staging folder. Holds for tests in <see cref="MediaCollection"/>, which run one at a time.</summary>

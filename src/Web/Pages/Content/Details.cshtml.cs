@@ -1,10 +1,14 @@
+using Hangfire;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Core.Media;
+using VideoStudio.Jobs.Generation;
+using VideoStudio.Jobs.HeyGen;
 using VideoStudio.Web.Auth;
 
 namespace VideoStudio.Web.Pages.Content;
@@ -128,4 +132,92 @@ public class DetailsModel(StudioDb db, IOptions<UploadOptions> uploadOptions) : 
     }
 
     private static string NormalizeLineEndings(string text) => text.Replace("\r\n", "\n");
+
+    public Task<IActionResult> OnPostGenerateAsync(Guid id, string slot, [FromServices] IBackgroundJobClient jobs, CancellationToken ct) =>
+        StartGenerationAsync(id, slot, jobs, ct);
+
+    public Task<IActionResult> OnPostRetryAsync(Guid id, string slot, [FromServices] IBackgroundJobClient jobs, CancellationToken ct) =>
+        StartGenerationAsync(id, slot, jobs, ct);
+
+    /// <summary>Inserts a queued generation and hands it to the job by id; the card answers "Creating AI Video" at once.</summary>
+    private async Task<IActionResult> StartGenerationAsync(Guid id, string slot, IBackgroundJobClient jobs, CancellationToken ct)
+    {
+        if (!VideoSlots.TryParse(slot, out var videoSlot))
+        {
+            return NotFound();
+        }
+        var item = await db.ContentVisibleTo(User.UserId()).AsNoTracking()
+            .Where(c => c.Id == id)
+            .Select(c => new { c.Id, c.BusinessId, ScriptLength = (int?)(videoSlot == VideoSlot.Long ? c.VideoScript : c.ShortVideoScript)!.Length })
+            .SingleOrDefaultAsync(ct);
+        if (item is null)
+        {
+            return NotFound();
+        }
+        var card = (await VideoCard.LoadAsync(db, id, videoSlot, ct))!;
+        var refusal = card.GenerateRefusal
+            ?? (item.ScriptLength > HeyGenClient.MaxScriptLength
+                ? $"The {videoSlot.ScriptLabel().ToLowerInvariant()} is {item.ScriptLength:N0} characters long; HeyGen accepts at most {HeyGenClient.MaxScriptLength:N0}. Shorten it, then generate."
+                : null);
+        if (refusal is not null)
+        {
+            return Request.IsHtmx() ? CardFragment(StatusCodes.Status422UnprocessableEntity, card with { Message = refusal }) : Redirect($"/content/{id}#create-video");
+        }
+        if (card.State != CardState.Generating)
+        {
+            await QueueGenerationAsync(item.Id, item.BusinessId, videoSlot, jobs, ct);
+        }
+        if (!Request.IsHtmx())
+        {
+            return Redirect($"/content/{id}#create-video");
+        }
+        return CardFragment(StatusCodes.Status200OK, (await VideoCard.LoadAsync(db, id, videoSlot, ct))!);
+    }
+
+    private async Task QueueGenerationAsync(Guid contentId, Guid businessId, VideoSlot slot, IBackgroundJobClient jobs, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var generation = new VideoGeneration
+        {
+            Id = Guid.NewGuid(),
+            ContentId = contentId,
+            Slot = slot,
+            Status = GenerationStatus.Queued,
+            RequestedBy = User.UserId(),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.VideoGenerations.Add(generation);
+        db.Record(businessId, contentId, slot, VideoEventLog.Generation, VideoEventLog.Started, generation.RequestedBy, generationId: generation.Id);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // A second click (or another editor) started one a moment ago; the card shows that one.
+            db.ChangeTracker.Clear();
+            return;
+        }
+        try
+        {
+            GenerateVideoJob.Enqueue(jobs, generation.Id);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            generation.Status = GenerationStatus.Failed;
+            generation.ErrorCode = "not_started";
+            generation.ErrorMessage = "The video job could not be started. Retry in a moment.";
+            generation.FinishedAt = generation.UpdatedAt = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync(CancellationToken.None);
+            HttpContext.RequestServices.GetRequiredService<ILogger<DetailsModel>>()
+                .LogError(e, "Generation {GenerationId} could not be enqueued.", generation.Id);
+        }
+    }
+
+    private PartialViewResult CardFragment(int status, VideoCard card)
+    {
+        Response.StatusCode = status;
+        return Partial("_VideoCard", card);
+    }
 }

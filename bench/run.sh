@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The performance suite: starts its own database and app on loopback, runs each benchmark, prints one table of
+# figure, value, baseline, ratio and goal. Every figure is a size or a ratio to a baseline taken in the same run,
+# because these machines are shared and noisy. Asserts nothing. Usage: bench/run.sh [--quick]
+set -euo pipefail
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$REPO_ROOT/scripts/postgres.sh"
+source "$REPO_ROOT/bench/lib.sh"
+
+QUICK=false; [ "${1:-}" = "--quick" ] && QUICK=true
+WORK="$REPO_ROOT/.data/bench"
+rm -rf "$WORK"; mkdir -p "$WORK"
+ROWS="$WORK/rows.tsv"; : > "$ROWS"
+row() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >> "$ROWS"; }
+
+if ! command -v wrk >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+  else echo "wrk is missing: sudo apt-get install -y wrk" >&2; exit 1; fi
+fi
+
+echo "Starting a fresh database and the app ..."
+bench_database videostudio_bench
+bench_build
+bench_start_app videostudio_bench 5093 "$WORK"
+trap 'kill $APP_PID 2>/dev/null || true' EXIT
+JAR="$WORK/cookies"
+bench_sign_in "$APP_URL" "$JAR" editor@northwind.demo 'Editor!2026'
+CONTENT=$(psql_admin -d videostudio_bench -tAc "SELECT id FROM content WHERE title = 'Why we proof overnight'")
+PAGE_URL="$APP_URL/content/$CONTENT"
+COOKIE="$(bench_cookie_header "$JAR")"
+
+echo "Measuring page weight ..."
+curl -fsS -b "$JAR" "$PAGE_URL" -o "$WORK/page.html"
+HTML_GZ=$(gzip -9 -c "$WORK/page.html" | wc -c)
+JS_GZ=0
+for src in $(grep -o '<script src="[^"]*"' "$WORK/page.html" | sed 's/<script src="//; s/"$//'); do
+  JS_GZ=$((JS_GZ + $(curl -fsS -b "$JAR" "$APP_URL$src" | gzip -9 | wc -c)))
+done
+row "JS per page (gzip)" "$(awk -v b="$JS_GZ" 'BEGIN { printf "%.1f KB", b / 1024 }')" "-" "-" "<= 24 KB"
+row "first HTML response (gzip)" "$(awk -v b="$HTML_GZ" 'BEGIN { printf "%.1f KB", b / 1024 }')" "-" "-" "<= 14 KB"
+
+echo "Measuring page render against a static file (wrk) ..."
+DURATION=10s; $QUICK && DURATION=4s
+wrk_rps() { wrk -t2 -c"$2" -d"$DURATION" --latency -H "Cookie: $COOKIE" "$1" > "$WORK/wrk.txt" 2>&1; awk '/Requests\/sec/ { print $2 }' "$WORK/wrk.txt"; }
+wrk_p99_ms() { awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 } print v }' "$WORK/wrk.txt"; }
+curl -fsS -o /dev/null -b "$JAR" "$PAGE_URL"
+STATIC_RPS=$(wrk_rps "$APP_URL/css/site.css" 16)
+PAGE_RPS=$(wrk_rps "$PAGE_URL" 16)
+grep -q "Non-2xx" "$WORK/wrk.txt" && echo "warning: the content page answered non-2xx under load" >&2
+row "page render (req/s, 16 connections)" "$PAGE_RPS" "$STATIC_RPS (static file)" "$(awk -v a="$PAGE_RPS" -v b="$STATIC_RPS" 'BEGIN { printf "%.2f", a / b }')" ">= 0.5"
+# wrk has no fixed rate: find the connection count whose throughput is nearest half the peak, and read its p99.
+BEST=""; BEST_GAP=""
+for c in 1 2 4 8; do
+  rps=$(wrk_rps "$PAGE_URL" "$c"); p99=$(wrk_p99_ms)
+  gap=$(awk -v r="$rps" -v peak="$PAGE_RPS" 'BEGIN { d = r - peak / 2; print (d < 0 ? -d : d) }')
+  if [ -z "$BEST_GAP" ] || awk -v g="$gap" -v b="$BEST_GAP" 'BEGIN { exit !(g < b) }'; then BEST_GAP=$gap; BEST="$p99 ms at $rps req/s ($c conn.)"; fi
+done
+row "page render p99 near half of peak" "$BEST" "peak $PAGE_RPS req/s" "-" "<= 10 ms"
+kill $APP_PID 2>/dev/null || true; wait $APP_PID 2>/dev/null || true
+
+echo "Running bench/upload ..."
+SIZE=1024; $QUICK && SIZE=256
+"$REPO_ROOT/bench/upload/run.sh" "$SIZE" > "$WORK/upload.txt" 2>&1 || true
+UP_RATE=$(awk '/upload rate/ { print $3 }' "$WORK/upload.txt")
+RAW_RATE=$(awk '/raw disk write rate/ { print $6 }' "$WORK/upload.txt")
+row "upload $SIZE MiB (MB/s)" "${UP_RATE:-failed}" "${RAW_RATE:-?} (dd, same disk)" "$(awk '/ratio upload/ { print $5 }' "$WORK/upload.txt")" ">= 0.8"
+row "upload peak memory growth" "$(awk '/peak memory growth/ { print $5 " MB" }' "$WORK/upload.txt")" "-" "-" "<= 64 MB"
+
+if [ -x "$REPO_ROOT/bench/live/run.sh" ]; then
+  echo "Running bench/live ..."
+  "$REPO_ROOT/bench/live/run.sh" $($QUICK && echo --quick) > "$WORK/live.txt" 2>&1 || true
+  while IFS=$'\t' read -r figure value baseline ratio goal; do row "$figure" "$value" "$baseline" "$ratio" "$goal"; done \
+    < <(grep -a '^ROW	' "$WORK/live.txt" | cut -f2-)
+fi
+
+echo
+awk -F'\t' 'BEGIN { printf "%-40s %-30s %-32s %-8s %s\n", "figure", "value", "baseline", "ratio", "goal"; printf "%s\n", "-------------------------------------------------------------------------------------------------------------------------" }
+            { printf "%-40s %-30s %-32s %-8s %s\n", $1, $2, $3, $4, $5 }' "$ROWS"
+echo
+echo "Raw outputs: .data/bench/ (upload.txt, live.txt, wrk.txt, app logs)."

@@ -1,0 +1,34 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using VideoStudio.Core;
+using VideoStudio.Core.Data;
+using VideoStudio.Jobs.HeyGen;
+
+namespace VideoStudio.Jobs.Generation;
+
+/// <summary>
+/// The safety net behind the polling chain: a generation whose chain was lost (its job exhausted its retries, or its
+/// storage was wiped) would otherwise show "Creating AI Video" forever. Each minute, overdue ones get one more step,
+/// which times them out.
+/// </summary>
+public sealed class GenerationSweeper(StudioDb db, IBackgroundJobClient jobs, IOptions<HeyGenOptions> options, TimeProvider clock)
+{
+    public const string RecurringJobId = "sweep-overdue-generations";
+
+    [JobDisplayName("Time out overdue AI generations")]
+    [AutomaticRetry(Attempts = 0)]
+    public async Task RunAsync(CancellationToken ct)
+    {
+        // A minute of grace, so a chain that is about to time out the generation itself does it first.
+        var overdue = clock.GetUtcNow() - options.Value.GenerationTimeout - TimeSpan.FromMinutes(1);
+        var ids = await db.VideoGenerations.AsNoTracking()
+            .Where(g => GenerationStatuses.Active.Contains(g.Status) && g.CreatedAt < overdue)
+            .Select(g => g.Id)
+            .ToListAsync(ct);
+        foreach (var id in ids)
+        {
+            GenerateVideoJob.Enqueue(jobs, id);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using VideoStudio.Core;
+using VideoStudio.Core.Data;
+
+namespace VideoStudio.Jobs.HeyGen;
+
+/// <summary>
+/// The HeyGen API key at rest: Data Protection ciphertext (key ring in PostgreSQL, shared by every process) plus a hint
+/// of its last four characters, the only part any page shows.
+/// </summary>
+public sealed class HeyGenSecrets(IDataProtectionProvider protection)
+{
+    private readonly IDataProtector _protector = protection.CreateProtector("VideoStudio.HeyGen.ApiKey.v1");
+
+    public IntegrationSecret Protect(string apiKey) => new()
+    {
+        Id = Guid.NewGuid(),
+        Ciphertext = _protector.Protect(apiKey),
+        Hint = HintOf(apiKey),
+        CreatedAt = DateTimeOffset.UtcNow,
+    };
+
+    public string Unprotect(IntegrationSecret secret) => _protector.Unprotect(secret.Ciphertext);
+
+    /// <summary>Short keys get no hint: four characters of an eight-character key would give half of it away.</summary>
+    public static string HintOf(string apiKey) => apiKey.Length >= 12 ? apiKey[^4..] : "";
+
+    /// <summary>The active HeyGen settings of a business with the key decrypted, or null when any part is missing.</summary>
+    public async Task<HeyGenAccount?> AccountForAsync(StudioDb db, Guid businessId, CancellationToken ct)
+    {
+        var integration = await db.AiAvatarIntegrations.AsNoTracking()
+            .Include(i => i.Secret)
+            .SingleOrDefaultAsync(i => i.BusinessId == businessId && i.Provider == "heygen" && i.Status == IntegrationStatus.Active, ct);
+        if (integration is not { Secret: { } secret, AvatarId: { Length: > 0 } avatar, VoiceId: { Length: > 0 } voice })
+        {
+            return null;
+        }
+        return new HeyGenAccount(Unprotect(secret), avatar, voice);
+    }
+}
+
+/// <summary>Lives only in memory for one call; never stored, logged or passed to a job.</summary>
+public sealed record HeyGenAccount(string ApiKey, string AvatarId, string VoiceId)
+{
+    public override string ToString() => $"HeyGenAccount {{ AvatarId = {AvatarId}, VoiceId = {VoiceId} }}";
+}

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using VideoStudio.Core;
+using VideoStudio.Core.Data;
+using VideoStudio.HeyGenSimulator;
+using VideoStudio.Jobs.Generation;
+using VideoStudio.Jobs.HeyGen;
+
+namespace VideoStudio.Tests.Infrastructure;
+
+/// <summary>One HeyGen simulator for the test run, on its own Kestrel port: the app under test reaches it over real HTTP.</summary>
+public static class HeyGenSim
+{
+    public const string WebhookSecret = "test-webhook-secret";
+
+    private static readonly Lazy<SimulatorHost> Shared = new(() =>
+        SimulatorHost.StartAsync(new SimulatorOptions { RenderDelay = TimeSpan.Zero }).GetAwaiter().GetResult());
+
+    public static SimulatorHost Host => Shared.Value;
+
+    public static SimulatedHeyGen State => Host.State;
+
+    /// <summary>A key no other test uses, with an optional scenario word the simulator reacts to (see SimulatorScenario).</summary>
+    public static string NewKey(string scenario = "ok") => $"test-{scenario}-{Guid.NewGuid():N}";
+
+    public static string Avatar => SimulatedHeyGen.Avatars[0].AvatarId;
+
+    public static string Voice => SimulatedHeyGen.Voices[0].VoiceId;
+}
+
+public static class HeyGenTenantExtensions
+{
+    /// <summary>An active HeyGen integration for the tenant's business, the key encrypted as the settings page stores it.</summary>
+    public static Task ConfigureHeyGenAsync(this Tenant tenant, string apiKey, string? avatarId = null, string? voiceId = null) =>
+        tenant.App.WithDbAsync(async db =>
+        {
+            var secrets = tenant.App.Services.GetRequiredService<HeyGenSecrets>();
+            db.AiAvatarIntegrations.Add(new AiAvatarIntegration
+            {
+                Id = Guid.NewGuid(),
+                BusinessId = tenant.BusinessId,
+                Provider = "heygen",
+                Status = IntegrationStatus.Active,
+                Secret = secrets.Protect(apiKey),
+                AvatarId = avatarId ?? HeyGenSim.Avatar,
+                VoiceId = voiceId ?? HeyGenSim.Voice,
+                UpdatedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        });
+
+    /// <summary>A queued generation, as the Generate handler inserts it.</summary>
+    public static Task<Guid> QueueGenerationAsync(this Tenant tenant, Guid contentId, VideoSlot slot, DateTimeOffset? createdAt = null) =>
+        tenant.App.WithDbAsync(async db =>
+        {
+            var generation = new VideoGeneration
+            {
+                Id = Guid.NewGuid(),
+                ContentId = contentId,
+                Slot = slot,
+                Status = GenerationStatus.Queued,
+                RequestedBy = tenant.UserId,
+                CreatedAt = createdAt ?? DateTimeOffset.UtcNow,
+                UpdatedAt = createdAt ?? DateTimeOffset.UtcNow,
+            };
+            db.VideoGenerations.Add(generation);
+            await db.SaveChangesAsync();
+            return generation.Id;
+        });
+
+    /// <summary>One run of the job's step, in its own scope like a Hangfire worker; returns when it wants to look again.</summary>
+    public static async Task<TimeSpan?> StepAsync(this StudioApp app, Guid generationId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<GenerateVideoJob>().StepAsync(generationId, CancellationToken.None);
+    }
+
+    /// <summary>Runs steps until the job stops scheduling itself, as the chain of continuations would (without the waits).</summary>
+    public static async Task<int> DriveAsync(this StudioApp app, Guid generationId)
+    {
+        var steps = 0;
+        while (await app.StepAsync(generationId) is not null)
+        {
+            Assert.True(++steps < 20, "The job kept rescheduling itself.");
+        }
+        return steps + 1;
+    }
+
+    public static Task<VideoGeneration> GenerationAsync(this StudioApp app, Guid generationId) =>
+        app.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AsNoTracking(db.VideoGenerations), g => g.Id == generationId));
+}
+
+/// <summary>Every log line the app writes during the test run, to prove what never appears in them.</summary>
+public sealed class LogCapture : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public IEnumerable<string> Lines => _lines;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(LogCapture capture, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            capture._lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+    }
+}

@@ -1,0 +1,271 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using VideoStudio.Core;
+using VideoStudio.Core.Data;
+using VideoStudio.Jobs.Generation;
+using VideoStudio.Jobs.HeyGen;
+using VideoStudio.Tests.Infrastructure;
+
+namespace VideoStudio.Tests.Jobs;
+
+/// <summary>The generation job against the real database and the HeyGen simulator over real HTTP; each run of a step is what one Hangfire execution does.</summary>
+[Collection(MediaCollection.Name)]
+public class GenerateVideoJobTests
+{
+    private readonly StudioApp _app = StudioApp.Instance;
+
+    [Theory]
+    [InlineData(VideoSlot.Long, 1280, 720)]
+    [InlineData(VideoSlot.Short, 720, 1280)]
+    public async Task A_generation_renders_at_the_slots_shape_and_becomes_the_slots_ai_video(VideoSlot slot, int width, int height)
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var key = HeyGenSim.NewKey();
+        await tenant.ConfigureHeyGenAsync(key);
+        var contentId = await tenant.CreateContentAsync("Sourdough basics", "The long script.", "The short script.");
+        var generationId = await tenant.QueueGenerationAsync(contentId, slot);
+
+        var next = await _app.StepAsync(generationId);
+
+        Assert.NotNull(next);
+        var submitted = await _app.GenerationAsync(generationId);
+        Assert.Equal(GenerationStatus.Submitted, submitted.Status);
+        var video = Assert.Single(HeyGenSim.State.SubmissionsFor(generationId.ToString()));
+        Assert.Equal(video.VideoId, submitted.ProviderVideoId);
+        Assert.Equal((width, height), (video.Width, video.Height));
+        Assert.Equal(slot == VideoSlot.Long ? "The long script." : "The short script.", video.InputText);
+        Assert.Equal((HeyGenSim.Avatar, HeyGenSim.Voice), (video.AvatarId, video.VoiceId));
+        Assert.Equal($"Sourdough basics · {slot.Title()}", video.Title);
+
+        await _app.DriveAsync(generationId);
+
+        var done = await _app.GenerationAsync(generationId);
+        Assert.Equal(GenerationStatus.Completed, done.Status);
+        var asset = await _app.WithDbAsync(db => db.VideoAssets.AsNoTracking().SingleAsync(a => a.Id == done.AssetId));
+        Assert.Equal((contentId, slot, VideoSource.Ai, "video/mp4"), (asset.ContentId, asset.Slot, asset.Source, asset.ContentType));
+        Assert.True(File.Exists(Path.Combine(_app.MediaRoot, asset.StorageKey)));
+        var content = await _app.WithDbAsync(db => db.Content.AsNoTracking().SingleAsync(c => c.Id == contentId));
+        Assert.Equal($"/media/{asset.StorageKey}", content.VideoUrl(slot));
+        Assert.Equal(["succeeded"], await OutcomesAsync(generationId));
+
+        var card = await (await tenant.Client.GetAsync($"/content/{contentId}?handler=Card&slot={slot.Key()}")).FragmentAsync();
+        Assert.Equal("video", card.QuerySelector($"#video-card-{slot.Key()}")!.GetAttribute("data-state"));
+        Assert.Equal($"/media/{asset.StorageKey}", card.QuerySelector("video")!.GetAttribute("src"));
+    }
+
+    [Fact]
+    public async Task Two_server_errors_are_retried_with_backoff_and_the_third_try_submits()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var key = HeyGenSim.NewKey("error500x2");
+        await tenant.ConfigureHeyGenAsync(key);
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
+
+        var first = await _app.StepAsync(generationId);
+        var second = await _app.StepAsync(generationId);
+        Assert.Equal(GenerationStatus.Queued, (await _app.GenerationAsync(generationId)).Status);
+        Assert.True(second > first, $"Backoff should grow: {first} then {second}.");
+        Assert.Equal(2, (await _app.GenerationAsync(generationId)).Attempts);
+
+        await _app.DriveAsync(generationId);
+
+        Assert.Equal(3, HeyGenSim.State.GenerateCallsFor(key));
+        Assert.Single(HeyGenSim.State.SubmissionsFor(generationId.ToString()));
+        Assert.Equal(GenerationStatus.Completed, (await _app.GenerationAsync(generationId)).Status);
+    }
+
+    [Fact]
+    public async Task Server_errors_that_do_not_stop_give_up_after_five_attempts_not_a_retry_storm()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var key = HeyGenSim.NewKey("error500x99");
+        await tenant.ConfigureHeyGenAsync(key);
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
+
+        await _app.DriveAsync(generationId);
+
+        var failed = await _app.GenerationAsync(generationId);
+        Assert.Equal(GenerationStatus.Failed, failed.Status);
+        Assert.StartsWith("HeyGen could not be reached after 5 attempts.", failed.ErrorMessage);
+        Assert.Equal(5, HeyGenSim.State.GenerateCallsFor(key));
+    }
+
+    [Fact]
+    public async Task A_429_waits_as_long_as_Retry_After_says_then_succeeds()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey("throttle7"));
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
+
+        var next = await _app.StepAsync(generationId);
+
+        Assert.Equal(TimeSpan.FromSeconds(7), next);
+        Assert.Equal(GenerationStatus.Queued, (await _app.GenerationAsync(generationId)).Status);
+        await _app.DriveAsync(generationId);
+        Assert.Equal(GenerationStatus.Completed, (await _app.GenerationAsync(generationId)).Status);
+    }
+
+    [Fact]
+    public async Task A_rejected_key_fails_once_with_a_plain_reason_and_no_retry()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var key = HeyGenSim.NewKey("reject");
+        await tenant.ConfigureHeyGenAsync(key);
+        var contentId = await tenant.CreateContentAsync();
+        var generationId = await tenant.QueueGenerationAsync(contentId, VideoSlot.Long);
+
+        Assert.Null(await _app.StepAsync(generationId));
+        Assert.Null(await _app.StepAsync(generationId));
+
+        var failed = await _app.GenerationAsync(generationId);
+        Assert.Equal(GenerationStatus.Failed, failed.Status);
+        Assert.Equal("key_rejected", failed.ErrorCode);
+        Assert.StartsWith("HeyGen rejected the API key", failed.ErrorMessage);
+        Assert.Equal(1, HeyGenSim.State.GenerateCallsFor(key));
+        Assert.Equal(["failed"], await OutcomesAsync(generationId));
+
+        var card = await (await tenant.Client.GetAsync($"/content/{contentId}?handler=Card&slot=long")).FragmentAsync();
+        Assert.Equal("failed", card.QuerySelector("#video-card-long")!.GetAttribute("data-state"));
+        Assert.Contains("HeyGen rejected the API key", card.Body!.TextContent);
+        Assert.NotNull(card.QuerySelector("#video-card-long-retry"));
+    }
+
+    [Fact]
+    public async Task An_unknown_avatar_fails_naming_the_avatar()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var key = HeyGenSim.NewKey();
+        await tenant.ConfigureHeyGenAsync(key, avatarId: "Nobody_20990101");
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Short);
+
+        Assert.Null(await _app.StepAsync(generationId));
+
+        var failed = await _app.GenerationAsync(generationId);
+        Assert.Equal(GenerationStatus.Failed, failed.Status);
+        Assert.Equal("unknown_avatar", failed.ErrorCode);
+        Assert.Contains("\"Nobody_20990101\"", failed.ErrorMessage);
+        Assert.Equal(1, HeyGenSim.State.GenerateCallsFor(key));
+    }
+
+    [Fact]
+    public async Task An_unknown_voice_fails_naming_the_voice()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey(), voiceId: "no-such-voice");
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
+
+        Assert.Null(await _app.StepAsync(generationId));
+
+        var failed = await _app.GenerationAsync(generationId);
+        Assert.Equal("unknown_voice", failed.ErrorCode);
+        Assert.Contains("\"no-such-voice\"", failed.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task The_sweeper_restarts_an_overdue_generation_whose_chain_was_lost()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey("neverfinish"));
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long, DateTimeOffset.UtcNow.AddMinutes(-30));
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<GenerationSweeper>().RunAsync(CancellationToken.None);
+        }
+
+        var enqueued = _app.Services.GetRequiredService<JobStorage>().GetMonitoringApi().EnqueuedJobs("default", 0, 10_000);
+        Assert.Contains(enqueued, j => Equals(j.Value.Job.Args[0], generationId));
+        Assert.Null(await _app.StepAsync(generationId));
+        Assert.Equal(GenerationStatus.TimedOut, (await _app.GenerationAsync(generationId)).Status);
+    }
+
+    [Fact]
+    public async Task A_failed_render_records_HeyGens_reason()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey("renderfail"));
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
+
+        await _app.DriveAsync(generationId);
+
+        var failed = await _app.GenerationAsync(generationId);
+        Assert.Equal(GenerationStatus.Failed, failed.Status);
+        Assert.Equal("render_failed", failed.ErrorCode);
+        Assert.Equal("HeyGen could not render the video: " + VideoStudio.HeyGenSimulator.SimulatedHeyGen.RenderFailureMessage, failed.ErrorMessage);
+        Assert.Null(failed.AssetId);
+    }
+
+    [Fact]
+    public async Task A_render_that_never_finishes_times_out_after_the_configured_time()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey("neverfinish"));
+        var contentId = await tenant.CreateContentAsync();
+        var generationId = await tenant.QueueGenerationAsync(contentId, VideoSlot.Long);
+        Assert.NotNull(await _app.StepAsync(generationId));
+        Assert.NotNull(await _app.StepAsync(generationId));
+        Assert.Equal(GenerationStatus.Processing, (await _app.GenerationAsync(generationId)).Status);
+
+        // As if the render had been running for 21 minutes (the default timeout is 20).
+        await _app.WithDbAsync(db => db.VideoGenerations.Where(g => g.Id == generationId)
+            .ExecuteUpdateAsync(s => s.SetProperty(g => g.CreatedAt, DateTimeOffset.UtcNow.AddMinutes(-21))));
+        Assert.Null(await _app.StepAsync(generationId));
+
+        var timedOut = await _app.GenerationAsync(generationId);
+        Assert.Equal(GenerationStatus.TimedOut, timedOut.Status);
+        Assert.Contains("did not finish the video within 20 minutes", timedOut.ErrorMessage);
+        Assert.Equal(["failed"], await OutcomesAsync(generationId));
+        Assert.Equal("timed_out", timedOut.ErrorCode);
+        var card = await (await tenant.Client.GetAsync($"/content/{contentId}?handler=Card&slot=long")).FragmentAsync();
+        Assert.Contains("AI video generation timed out.", card.Body!.TextContent);
+    }
+
+    [Fact]
+    public async Task The_job_run_twice_submits_once()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var key = HeyGenSim.NewKey("neverfinish");
+        await tenant.ConfigureHeyGenAsync(key);
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
+
+        await Task.WhenAll(_app.StepAsync(generationId), _app.StepAsync(generationId));
+        await _app.StepAsync(generationId);
+
+        Assert.Equal(1, HeyGenSim.State.GenerateCallsFor(key));
+        Assert.Single(HeyGenSim.State.SubmissionsFor(generationId.ToString()));
+        Assert.Equal(GenerationStatus.Processing, (await _app.GenerationAsync(generationId)).Status);
+    }
+
+    [Fact]
+    public async Task A_script_over_HeyGens_limit_is_refused_before_anything_is_sent()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var key = HeyGenSim.NewKey();
+        await tenant.ConfigureHeyGenAsync(key);
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(script: new string('a', 5001)), VideoSlot.Long);
+
+        Assert.Null(await _app.StepAsync(generationId));
+
+        var failed = await _app.GenerationAsync(generationId);
+        Assert.Equal("script_too_long", failed.ErrorCode);
+        Assert.Contains("5,001 characters", failed.ErrorMessage);
+        Assert.Equal(0, HeyGenSim.State.GenerateCallsFor(key));
+    }
+
+    [Fact]
+    public async Task HeyGen_out_of_reach_is_a_transient_error()
+    {
+        var client = new HeyGenClient(new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") });
+
+        var error = await Assert.ThrowsAsync<HeyGenException>(() => client.GetRemainingQuotaAsync("any-key", CancellationToken.None));
+
+        Assert.True(error.IsTransient);
+        Assert.StartsWith("HeyGen could not be reached", error.Message);
+    }
+
+    private Task<List<string>> OutcomesAsync(Guid generationId) =>
+        _app.WithDbAsync(db => db.VideoEvents.AsNoTracking()
+            .Where(e => e.GenerationId == generationId && e.Outcome != VideoEventLog.Started)
+            .OrderBy(e => e.Id).Select(e => e.Outcome).ToListAsync());
+}

@@ -1,0 +1,245 @@
+using AngleSharp.Dom;
+using System.Net;
+using AngleSharp.Html.Dom;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using VideoStudio.Core;
+using VideoStudio.HeyGenSimulator;
+using VideoStudio.Tests.Infrastructure;
+
+namespace VideoStudio.Tests.Pages.Settings;
+
+/// <summary>/settings/integrations, used through its real forms.</summary>
+public class IntegrationsTests
+{
+    private readonly StudioApp _app = StudioApp.Instance;
+
+    [Fact]
+    public async Task An_admin_saves_a_key_and_afterwards_sees_only_its_last_four_characters()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var key = HeyGenSim.NewKey() + "WXYZ";
+
+        var saved = await SaveAsync(admin, key, "Avatar_1", "Voice_1");
+
+        Assert.Contains("HeyGen settings saved.", saved.QuerySelector("#heygen-saved")!.TextContent);
+        Assert.Contains("Saved, ending in WXYZ", saved.QuerySelector("#heygen-summary")!.TextContent);
+        Assert.DoesNotContain(key, saved.DocumentElement.OuterHtml);
+        Assert.Equal("", saved.QuerySelector<IHtmlInputElement>("#api-key")!.Value);
+        var stored = await _app.WithDbAsync(db => db.AiAvatarIntegrations.AsNoTracking().Include(i => i.Secret).SingleAsync(i => i.BusinessId == admin.BusinessId));
+        Assert.Equal((IntegrationStatus.Active, "Avatar_1", "Voice_1"), (stored.Status, stored.AvatarId, stored.VoiceId));
+        Assert.DoesNotContain(key, stored.Secret!.Ciphertext);
+        Assert.Equal("WXYZ", stored.Secret.Hint);
+    }
+
+    [Fact]
+    public async Task Saving_again_without_a_key_keeps_the_saved_key()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        await SaveAsync(admin, HeyGenSim.NewKey() + "KEEP", "Avatar_1", "Voice_1");
+
+        var page = await SaveAsync(admin, "", "Avatar_2", "Voice_2");
+
+        Assert.Contains("Saved, ending in KEEP", page.QuerySelector("#heygen-summary")!.TextContent);
+        Assert.Contains("Avatar_2", page.QuerySelector("#heygen-summary")!.TextContent);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.IntegrationSecrets.CountAsync(s => s.Hint == "KEEP")));
+    }
+
+    [Fact]
+    public async Task Removing_the_saved_key_makes_the_cards_ask_for_one()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var id = await admin.CreateContentAsync();
+        var page = await SaveAsync(admin, HeyGenSim.NewKey(), HeyGenSim.Avatar, HeyGenSim.Voice);
+
+        var response = await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-settings-form")!, new()
+        {
+            ["Input.RemoveKey"] = "true",
+            ["Input.Active"] = "true",
+        });
+        var after = await (await FollowAsync(admin, response)).ParseAsync();
+
+        Assert.Equal("Not set", after.QuerySelectorAll("#heygen-summary dd")[1].TextContent);
+        Assert.False(await _app.WithDbAsync(db => db.IntegrationSecrets.AnyAsync(s => db.AiAvatarIntegrations.Any(i => i.BusinessId == admin.BusinessId && i.SecretId == s.Id))));
+        var card = (await admin.Client.GetDocumentAsync($"/content/{id}")).QuerySelector("#video-card-long")!;
+        Assert.Equal("not-configured", card.GetAttribute("data-state"));
+        Assert.Contains(VideoStudio.Web.Pages.Content.VideoCard.MissingKeyMessage, card.TextContent);
+    }
+
+    [Fact]
+    public async Task A_key_with_spaces_is_refused_with_a_reason_and_nothing_changes()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var page = await admin.Client.GetDocumentAsync("/settings/integrations");
+
+        var response = await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-settings-form")!, new()
+        {
+            ["Input.ApiKey"] = "two words",
+            ["Input.AvatarId"] = "Avatar_1",
+        });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var document = await response.ParseAsync();
+        Assert.Contains("no spaces", document.QuerySelector("#heygen-error")!.TextContent);
+        Assert.Equal("Avatar_1", document.QuerySelector<IHtmlInputElement>("#avatar-id")!.Value);
+        Assert.False(await _app.WithDbAsync(db => db.AiAvatarIntegrations.AnyAsync(i => i.BusinessId == admin.BusinessId)));
+    }
+
+    [Fact]
+    public async Task An_editor_is_told_who_can_change_the_settings_and_gets_no_form()
+    {
+        var editor = await _app.CreateTenantAsync(MemberRole.Editor);
+
+        var page = await editor.Client.GetDocumentAsync("/settings/integrations");
+
+        Assert.Contains("Only admins of", page.QuerySelector("#heygen-admins-only")!.TextContent);
+        Assert.Null(page.QuerySelector("#heygen-settings-form"));
+        Assert.Null(page.QuerySelector("#test-connection"));
+    }
+
+    [Fact]
+    public async Task An_editor_posting_the_form_anyway_changes_nothing()
+    {
+        var editor = await _app.CreateTenantAsync(MemberRole.Editor);
+        var page = await editor.Client.GetDocumentAsync("/settings/integrations");
+
+        var response = await editor.Client.HtmxPostAsync(page, $"/settings/integrations?handler=Save&business={editor.BusinessId}",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["Input.ApiKey"] = "sneaky-key-000000", ["Input.Active"] = "true" }));
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(await _app.WithDbAsync(db => db.AiAvatarIntegrations.AnyAsync(i => i.BusinessId == editor.BusinessId)));
+    }
+
+    [Fact]
+    public async Task Test_connection_shows_the_credits_left()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var page = await SaveAsync(admin, HeyGenSim.NewKey(), "", "");
+
+        var result = await (await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-test-form")!, [])).ParseAsync();
+
+        Assert.Equal("Connected to HeyGen. Credits left: 60 (3,600 quota units).", result.QuerySelector("#connection-result")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Test_connection_with_a_rejected_key_says_the_key_was_rejected()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var page = await SaveAsync(admin, HeyGenSim.NewKey("reject"), "", "");
+
+        var result = await (await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-test-form")!, [])).ParseAsync();
+
+        Assert.StartsWith("HeyGen rejected the API key.", result.QuerySelector("#heygen-error")!.TextContent.Trim());
+        Assert.Null(result.QuerySelector("#connection-result"));
+    }
+
+    [Fact]
+    public async Task Test_connection_when_HeyGen_is_unreachable_says_so()
+    {
+        await using var offline = _app.WithWebHostBuilder(b => b.UseSetting("HeyGen:BaseUrl", "http://127.0.0.1:9"));
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        await SaveAsync(admin, HeyGenSim.NewKey(), "", "");
+        var client = offline.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await client.SignInAsync(admin.Email, admin.Password);
+        var page = await client.GetDocumentAsync("/settings/integrations");
+
+        var result = await (await client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-test-form")!, [])).ParseAsync();
+
+        Assert.StartsWith("HeyGen could not be reached.", result.QuerySelector("#heygen-error")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Avatars_and_voices_load_from_HeyGen_with_names_and_previews_and_a_pick_is_saved()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var page = await SaveAsync(admin, HeyGenSim.NewKey(), "Typed_avatar", "");
+
+        var loaded = await (await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-catalog-form")!, [])).ParseAsync();
+
+        var avatars = loaded.QuerySelectorAll("#avatar-picker label.picker-option").Skip(1).ToList();
+        Assert.Equal(SimulatedHeyGen.Avatars.Length, avatars.Count);
+        Assert.Contains(SimulatedHeyGen.Avatars[1].Name, avatars[1].TextContent);
+        Assert.EndsWith(SimulatedHeyGen.Avatars[1].PreviewFile, avatars[1].QuerySelector("img")!.GetAttribute("src"));
+        Assert.Contains(SimulatedHeyGen.Voices[2].Name, loaded.QuerySelector("#voice-picker")!.TextContent);
+        Assert.Equal("Typed_avatar", loaded.QuerySelector<IHtmlInputElement>("#avatar-id")!.Value);
+
+        var saved = await (await FollowAsync(admin, await admin.Client.SubmitAsync(loaded.QuerySelector<IHtmlFormElement>("#heygen-settings-form")!, new()
+        {
+            ["Input.PickedAvatarId"] = SimulatedHeyGen.Avatars[1].AvatarId,
+            ["Input.PickedVoiceId"] = SimulatedHeyGen.Voices[2].VoiceId,
+        }))).ParseAsync();
+
+        Assert.Contains(SimulatedHeyGen.Avatars[1].AvatarId, saved.QuerySelector("#heygen-summary")!.TextContent);
+        Assert.Contains(SimulatedHeyGen.Voices[2].VoiceId, saved.QuerySelector("#heygen-summary")!.TextContent);
+    }
+
+    [Fact]
+    public async Task The_cards_configure_link_leads_here_and_back()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var id = await admin.CreateContentAsync();
+        var content = await admin.Client.GetDocumentAsync($"/content/{id}");
+        var configure = content.QuerySelector("#video-card-long .button-configure")!.GetAttribute("href")!;
+
+        var settings = await admin.Client.GetDocumentAsync(configure);
+        Assert.Equal($"/content/{id}#create-video", settings.QuerySelector("#back-link")!.GetAttribute("href"));
+
+        var saved = await SaveAsync(admin, HeyGenSim.NewKey(), HeyGenSim.Avatar, HeyGenSim.Voice, settings);
+        Assert.Equal($"/content/{id}#create-video", saved.QuerySelector("#back-link")!.GetAttribute("href"));
+        var card = (await admin.Client.GetDocumentAsync($"/content/{id}")).QuerySelector("#video-card-long")!;
+        Assert.Equal("empty", card.GetAttribute("data-state"));
+        Assert.False(card.QuerySelector<IHtmlButtonElement>("#video-card-long-generate")!.IsDisabled);
+    }
+
+    [Fact]
+    public async Task A_return_url_to_another_site_is_ignored()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+
+        var page = await admin.Client.GetDocumentAsync("/settings/integrations?returnUrl=https%3A%2F%2Fevil.example%2F");
+
+        Assert.Null(page.QuerySelector("#back-link"));
+        Assert.DoesNotContain("evil.example", page.DocumentElement.OuterHtml);
+    }
+
+    [Fact]
+    public async Task A_member_of_two_businesses_picks_which_one_to_configure()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var other = await _app.CreateTenantAsync(MemberRole.Admin);
+        await _app.WithDbAsync(async db =>
+        {
+            db.BusinessMembers.Add(new VideoStudio.Core.Data.BusinessMember { BusinessId = other.BusinessId, UserId = admin.UserId, Role = MemberRole.Editor });
+            await db.SaveChangesAsync();
+        });
+
+        var page = await admin.Client.GetDocumentAsync("/settings/integrations");
+        var options = page.QuerySelectorAll("#business option").Select(o => o.GetAttribute("value")).ToList();
+        Assert.Equal(2, options.Count);
+        Assert.NotNull(page.QuerySelector("#heygen-settings-form"));
+
+        var asEditor = await admin.Client.GetDocumentAsync($"/settings/integrations?business={other.BusinessId}");
+        Assert.NotNull(asEditor.QuerySelector("#heygen-admins-only"));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Client.GetAsync($"/settings/integrations?business={Guid.NewGuid()}")).StatusCode);
+    }
+
+    private static async Task<AngleSharp.Html.Dom.IHtmlDocument> SaveAsync(Tenant admin, string key, string avatarId, string voiceId, AngleSharp.Html.Dom.IHtmlDocument? page = null)
+    {
+        page ??= await admin.Client.GetDocumentAsync("/settings/integrations");
+        var response = await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-settings-form")!, new()
+        {
+            ["Input.ApiKey"] = key,
+            ["Input.AvatarId"] = avatarId,
+            ["Input.VoiceId"] = voiceId,
+            ["Input.Active"] = "true",
+        });
+        return await (await FollowAsync(admin, response)).ParseAsync();
+    }
+
+    private static async Task<HttpResponseMessage> FollowAsync(Tenant tenant, HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return await tenant.Client.GetAsync(response.Headers.Location);
+    }
+}
