@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Core.Media;
+using VideoStudio.Jobs.HeyGen;
 
 namespace VideoStudio.BrowserTests.Infrastructure;
 
@@ -32,27 +33,30 @@ public sealed record Editor(BrowserApp App, Guid BusinessId, string Email, strin
         return id;
     }
 
-    /// <summary>An active HeyGen integration with key, avatar id and voice id, as the settings page stores it.</summary>
-    public Task ConfigureHeyGenAsync() => App.WithDbAsync(async db =>
+    /// <summary>An active HeyGen integration with key, avatar id and voice id, the key encrypted as the settings page stores it.</summary>
+    public Task ConfigureHeyGenAsync(string? apiKey = null, bool withAvatarAndVoice = true) => App.WithDbAsync(async db =>
     {
-        var secret = new IntegrationSecret
-        {
-            Id = Guid.NewGuid(),
-            Ciphertext = "written-by-the-browser-tests",
-            Hint = "…test",
-            CreatedAt = DateTimeOffset.UtcNow,
-        };
-        db.IntegrationSecrets.Add(secret);
         db.AiAvatarIntegrations.Add(new AiAvatarIntegration
         {
             Id = Guid.NewGuid(),
             BusinessId = BusinessId,
             Status = IntegrationStatus.Active,
-            SecretId = secret.Id,
-            AvatarId = "avatar-browser-test",
-            VoiceId = "voice-browser-test",
+            Secret = App.Services.GetRequiredService<HeyGenSecrets>().Protect(apiKey ?? BrowserApp.NewHeyGenKey()),
+            AvatarId = withAvatarAndVoice ? BrowserApp.SimulatedAvatarId : null,
+            VoiceId = withAvatarAndVoice ? BrowserApp.SimulatedVoiceId : null,
             UpdatedAt = DateTimeOffset.UtcNow,
         });
+        await db.SaveChangesAsync();
+    });
+
+    /// <summary>Replaces the saved key, as an admin does on the settings page.</summary>
+    public Task ReplaceHeyGenKeyAsync(string apiKey) => App.WithDbAsync(async db =>
+    {
+        var integration = await db.AiAvatarIntegrations.SingleAsync(i => i.BusinessId == BusinessId);
+        var secret = App.Services.GetRequiredService<HeyGenSecrets>().Protect(apiKey);
+        db.IntegrationSecrets.Add(secret);
+        integration.SecretId = secret.Id;
+        integration.UpdatedAt = DateTimeOffset.UtcNow;
         await db.SaveChangesAsync();
     });
 

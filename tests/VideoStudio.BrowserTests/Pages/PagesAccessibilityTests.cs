@@ -44,6 +44,25 @@ public class PagesAccessibilityTests(BrowserApp app) : BrowserTest(app)
         await CheckAtEveryWidthAsync(page, "content-list");
     }
 
+    [Fact]
+    public async Task The_settings_page_passes_axe_at_every_width_and_with_the_avatar_catalog_on_a_phone()
+    {
+        var admin = await App.CreateEditorAsync(Core.MemberRole.Admin);
+        var page = await SignInAsync(admin);
+        await page.GotoAsync("/settings/integrations");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Integrations" })).ToBeVisibleAsync();
+        await CheckAtEveryWidthAsync(page, "settings");
+
+        await page.GetByLabel("API key").FillAsync(BrowserApp.NewHeyGenKey());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Load avatars and voices from HeyGen" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Group, new() { Name = "Avatars in your HeyGen account" })).ToBeVisibleAsync();
+        await page.SetViewportSizeAsync(375, HeightFor(375));
+        await Accessibility.AssertNoViolationsAsync(page, "settings with the HeyGen catalog at 375 px");
+        await Layout.AssertNoHorizontalScrollingAsync(page);
+        await Artifacts.ScreenshotAsync(page, "settings-catalog-375");
+    }
+
     private static async Task CheckAtEveryWidthAsync(IPage page, string name)
     {
         foreach (var width in Widths)

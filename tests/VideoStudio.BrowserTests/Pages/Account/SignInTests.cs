@@ -36,4 +36,20 @@ public class SignInTests(BrowserApp app) : BrowserTest(app)
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("do not match");
         await Expect(page.GetByLabel("Email")).ToHaveValueAsync(editor.Email);
     }
+
+    [Fact]
+    public async Task With_the_keyboard_alone_an_editor_signs_in()
+    {
+        var editor = await App.CreateEditorAsync();
+        var page = await OpenBrowserAsync();
+        await page.GotoAsync("/account/login");
+
+        await Keyboard.TabToAsync(page, page.GetByLabel("Email"));
+        await page.Keyboard.TypeAsync(editor.Email);
+        await Keyboard.TabToAsync(page, page.GetByLabel("Password"));
+        await page.Keyboard.TypeAsync(editor.Password);
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Content", Exact = true })).ToBeVisibleAsync();
+    }
 }
