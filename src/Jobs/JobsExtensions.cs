@@ -50,6 +50,8 @@ public static class JobsExtensions
                 PrepareSchemaIfNecessary = builder.Configuration.GetValue("Studio:Migrate", true),
             }));
 
+        services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("job storage");
+
         if (builder.Configuration.GetValue("Studio:RunJobs", true))
         {
             services.AddHangfireServer(o => o.WorkerCount = Math.Max(2, Environment.ProcessorCount * 2));

@@ -41,11 +41,15 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 
-app.MapRazorPages();
-app.MapMedia();
 app.MapStudioHealth();
-app.MapHeyGenWebhook();
-app.MapJobsDashboard();
-app.MapHeyGenSimulator();
+// A worker-only process (Studio:ServePages=false) answers health checks and runs jobs, nothing else.
+if (app.Configuration.GetValue("Studio:ServePages", true))
+{
+    app.MapRazorPages();
+    app.MapMedia();
+    app.MapHeyGenWebhook();
+    app.MapJobsDashboard();
+    app.MapHeyGenSimulator();
+}
 
 app.Run();

@@ -26,5 +26,6 @@ public class HealthTests
 
         Assert.Equal("Healthy", body.GetProperty("status").GetString());
         Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("job storage").GetProperty("status").GetString());
     }
 }
