@@ -13,12 +13,16 @@ for db in $(psql_admin -tAc "SELECT datname FROM pg_database WHERE datname LIKE 
   psql_admin -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
 done
 
-if ! command -v chromium >/dev/null 2>&1; then
+# The browser tests drive Debian's Chromium; the colour emoji font lets their screenshots show the cards' icons.
+BROWSER_PACKAGES=""
+command -v chromium >/dev/null 2>&1 || BROWSER_PACKAGES="chromium"
+dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || BROWSER_PACKAGES="$BROWSER_PACKAGES fonts-noto-color-emoji"
+if [ -n "$BROWSER_PACKAGES" ]; then
   if [ "$(id -u)" -eq 0 ]; then
-    echo "Installing Chromium from Debian's packages ..."
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "Installing $BROWSER_PACKAGES from Debian's packages ..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $BROWSER_PACKAGES >/dev/null
   else
-    echo "Chromium is missing and this is not root: run 'sudo apt-get install -y chromium' for the browser tests." >&2
+    echo "Missing for the browser tests and this is not root: run 'sudo apt-get install -y $BROWSER_PACKAGES'." >&2
   fi
 fi
 

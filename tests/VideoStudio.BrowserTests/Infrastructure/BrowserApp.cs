@@ -1,0 +1,200 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using VideoStudio.Core;
+using VideoStudio.Core.Data;
+using VideoStudio.HeyGenSimulator;
+using VideoStudio.Jobs.Generation;
+using VideoStudio.Jobs.HeyGen;
+
+namespace VideoStudio.BrowserTests.Infrastructure;
+
+/// <summary>
+/// The app as ./run.sh runs it (Hangfire workers, live updates, the HeyGen simulator inside the app) on a real Kestrel
+/// port with its own fresh PostgreSQL database, and one Chromium (Debian's, never a download), shared by every browser
+/// test: starting either takes seconds, a new browser context per test takes milliseconds.
+/// </summary>
+public sealed class BrowserApp : IAsyncLifetime
+{
+    private const string Password = "Browser!Test1";
+
+    /// <summary>Simulated renders take this long on the simulator's own clock, so they finish exactly when a test says so.</summary>
+    private static readonly TimeSpan RenderDelay = TimeSpan.FromMinutes(10);
+
+    private readonly string _server;
+    private readonly string _database;
+    private StudioHost _host = null!;
+    private IPlaywright _playwright = null!;
+
+    public BrowserApp()
+    {
+        _server = Environment.GetEnvironmentVariable("VIDEOSTUDIO_TEST_SERVER")
+            ?? throw new InvalidOperationException("VIDEOSTUDIO_TEST_SERVER is not set: run the tests with ./test.sh, which starts PostgreSQL.");
+        _database = $"vs_test_{Environment.ProcessId}_{Guid.NewGuid():N}"[..40];
+    }
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>The simulated HeyGen's clock; the app's own clock is the real one.</summary>
+    public RenderClock HeyGenClock { get; } = new();
+
+    /// <summary>A HeyGen API key the simulator accepts; a scenario word such as "renderfail" picks a failure (see SimulatorScenario).</summary>
+    public static string NewHeyGenKey(string scenario = "ok") => $"browser-{scenario}-{Guid.NewGuid():N}";
+
+    public static string SimulatedAvatarId => SimulatedHeyGen.Avatars[0].AvatarId;
+
+    public static string SimulatedVoiceId => SimulatedHeyGen.Voices[0].VoiceId;
+
+    public async Task InitializeAsync()
+    {
+        await using (var admin = new NpgsqlConnection(_server))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {_database}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        var connectionString = new NpgsqlConnectionStringBuilder(_server) { Database = _database }.ConnectionString;
+        // The port is chosen first because the app's own configuration names it: HeyGen:BaseUrl is the simulator inside the app.
+        BaseUrl = new Uri($"http://127.0.0.1:{FreePort()}/");
+        _host = new StudioHost(connectionString, Directory.CreateTempSubdirectory("videostudio-browser-media-").FullName, BaseUrl, HeyGenClock);
+        _host.UseKestrel(o => o.Listen(IPAddress.Loopback, BaseUrl.Port));
+        _host.StartServer();
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath(),
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.CloseAsync();
+        _playwright.Dispose();
+        await _host.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(_server);
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<StudioDb, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<StudioDb>());
+    }
+
+    public Task WithDbAsync(Func<StudioDb, Task> work) => WithDbAsync<bool>(async db => { await work(db); return true; });
+
+    /// <summary>
+    /// Lets the simulated render of the slot's latest generation finish, then runs the job's poll at once instead of after
+    /// Hangfire's schedule poll (up to 15 s), as the webhook shortcut would. Returns when the generation is settled.
+    /// </summary>
+    public async Task FinishRenderAsync(Guid contentId, VideoSlot slot)
+    {
+        var generation = await WithDbAsync(db => db.VideoGenerations.AsNoTracking()
+            .Where(g => g.ContentId == contentId && g.Slot == slot).OrderByDescending(g => g.CreatedAt).FirstAsync());
+        await StepUntilAsync(generation.Id, g => g.ProviderVideoId is not null || !g.Status.IsActive(), "submitted to HeyGen");
+        HeyGenClock.Advance(RenderDelay + TimeSpan.FromSeconds(1));
+        await StepUntilAsync(generation.Id, g => !g.Status.IsActive(), "settled");
+    }
+
+    private async Task StepUntilAsync(Guid generationId, Func<VideoGeneration, bool> done, string what)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var generation = await WithDbAsync(db => db.VideoGenerations.AsNoTracking().SingleAsync(g => g.Id == generationId));
+            if (done(generation))
+            {
+                return;
+            }
+            await using (var scope = Services.CreateAsyncScope())
+            {
+                // Returns without acting while a Hangfire worker holds this generation; the next round looks again.
+                await scope.ServiceProvider.GetRequiredService<GenerateVideoJob>().StepAsync(generationId, CancellationToken.None);
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+        Assert.Fail($"Generation {generationId} was never {what}.");
+    }
+
+    /// <summary>A business with one member who has not signed in yet.</summary>
+    public async Task<Editor> CreateEditorAsync(MemberRole role = MemberRole.Editor)
+    {
+        var tag = Guid.NewGuid().ToString("N")[..10];
+        var email = $"editor-{tag}@browser.example";
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StudioUser>>();
+        var user = new StudioUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Editor " + tag };
+        var created = await users.CreateAsync(user, Password);
+        Assert.True(created.Succeeded, string.Join("; ", created.Errors.Select(e => e.Description)));
+
+        var db = scope.ServiceProvider.GetRequiredService<StudioDb>();
+        var business = new Business { Id = Guid.NewGuid(), Name = "Business " + tag };
+        db.Businesses.Add(business);
+        db.BusinessMembers.Add(new BusinessMember { BusinessId = business.Id, UserId = user.Id, Role = role });
+        await db.SaveChangesAsync();
+        return new Editor(this, business.Id, email, Password);
+    }
+
+    /// <summary>A fresh browser context (own cookies and cache) with one page of the given width.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        return await context.NewPageAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private static string ChromiumPath()
+    {
+        string[] candidates = [Environment.GetEnvironmentVariable("VIDEOSTUDIO_CHROMIUM") ?? "", "/usr/bin/chromium", "/usr/lib/chromium/chromium"];
+        return candidates.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("Debian's Chromium is missing: ./test.sh installs it (apt-get install -y chromium).");
+    }
+
+    private sealed class StudioHost(string connectionString, string mediaRoot, Uri baseUrl, RenderClock heyGenClock) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            builder.UseSetting("ConnectionStrings:Studio", connectionString);
+            builder.UseSetting("Studio:Migrate", "true");
+            builder.UseSetting("Studio:SeedDemo", "false");
+            builder.UseSetting("Studio:MediaRoot", mediaRoot);
+            builder.UseSetting("HeyGen:Simulator:Enabled", "true");
+            builder.UseSetting("HeyGen:Simulator:RenderDelay", RenderDelay.ToString());
+            builder.UseSetting("HeyGen:BaseUrl", new Uri(baseUrl, SimulatorHosting.DefaultPrefix).ToString());
+            builder.UseSetting("HeyGen:PollInterval", "00:00:01");
+            builder.ConfigureTestServices(services =>
+                services.AddSingleton(sp => new SimulatedHeyGen(sp.GetRequiredService<SimulatorOptions>(), heyGenClock)));
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserApp>
+{
+    public const string Name = "Browser";
+}

@@ -1,0 +1,46 @@
+namespace VideoStudio.BrowserTests.Infrastructure;
+
+/// <summary>A test in the shared browser collection; every browser context it opens is closed when it ends.</summary>
+[Collection(BrowserCollection.Name)]
+public abstract class BrowserTest(BrowserApp app) : IAsyncLifetime
+{
+    private readonly List<IBrowserContext> _contexts = [];
+
+    protected BrowserApp App => app;
+
+    /// <summary>A new browser (own cookies and cache) at the given width, not signed in.</summary>
+    protected async Task<IPage> OpenBrowserAsync(int width = 1280)
+    {
+        var page = await app.NewPageAsync(width, HeightFor(width));
+        _contexts.Add(page.Context);
+        return page;
+    }
+
+    /// <summary>A new browser in which the editor has signed in through the sign-in form.</summary>
+    protected async Task<IPage> SignInAsync(Editor editor, int width = 1280)
+    {
+        var page = await OpenBrowserAsync(width);
+        await editor.SignInAsync(page);
+        return page;
+    }
+
+    protected static ILocator Card(IPage page, string title) => page.GetByRole(AriaRole.Region, new() { Name = title, Exact = true });
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var context in _contexts)
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    // Phone, tablet and laptop proportions, so full-page screenshots look like what a person sees.
+    protected static int HeightFor(int width) => width switch
+    {
+        < 768 => 720,
+        < 1024 => 1024,
+        _ => 900,
+    };
+}

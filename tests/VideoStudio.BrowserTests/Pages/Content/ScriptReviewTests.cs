@@ -1,0 +1,63 @@
+using VideoStudio.BrowserTests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace VideoStudio.BrowserTests.Pages.Content;
+
+public class ScriptReviewTests(BrowserApp app) : BrowserTest(app)
+{
+    [Fact]
+    public async Task Review_Script_opens_the_cards_script_tab_with_focus_in_its_editor()
+    {
+        var editor = await App.CreateEditorAsync();
+        await editor.ConfigureHeyGenAsync();
+        var id = await editor.CreateContentAsync("Review me", script: "The main words.", shortScript: "The short words.");
+        var page = await SignInAsync(editor);
+        await page.GotoAsync($"/content/{id}");
+
+        await Card(page, "Long Social Video").GetByRole(AriaRole.Link, new() { Name = "Review Script" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Main Video Script" })).ToBeFocusedAsync();
+        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Main Video Script" })).ToHaveValueAsync("The main words.");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Main Video Script" })).ToHaveAttributeAsync("aria-current", "true");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Create Video" }).ClickAsync();
+        await Card(page, "Short Social Video").GetByRole(AriaRole.Link, new() { Name = "Review Script" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Short Video Script" })).ToBeFocusedAsync();
+    }
+
+    [Fact]
+    public async Task A_missing_script_disables_Generate_and_its_description_says_which_script_to_write()
+    {
+        var editor = await App.CreateEditorAsync();
+        await editor.ConfigureHeyGenAsync();
+        var id = await editor.CreateContentAsync("No main script yet", script: null);
+        var page = await SignInAsync(editor);
+        await page.GotoAsync($"/content/{id}");
+        var card = Card(page, "Long Social Video");
+
+        var generate = card.GetByRole(AriaRole.Button, new() { Name = "Generate AI Video" });
+        await Expect(generate).ToBeDisabledAsync();
+        await Expect(generate).ToHaveAccessibleDescriptionAsync("Main Video Script is missing. Write the main video script to generate an AI video.");
+        await Expect(Card(page, "Short Social Video").GetByRole(AriaRole.Button, new() { Name = "Generate AI Video" })).ToBeEnabledAsync();
+
+        await card.GetByRole(AriaRole.Link, new() { Name = "Write the main video script" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Main Video Script" })).ToBeFocusedAsync();
+    }
+
+    [Fact]
+    public async Task With_the_keyboard_alone_Review_Script_is_reached_with_a_visible_focus_ring_and_opens_the_editor()
+    {
+        var editor = await App.CreateEditorAsync();
+        await editor.ConfigureHeyGenAsync();
+        var id = await editor.CreateContentAsync("Keyboard review");
+        var page = await SignInAsync(editor);
+        await page.GotoAsync($"/content/{id}");
+
+        await Keyboard.TabToAsync(page, Card(page, "Short Social Video").GetByRole(AriaRole.Link, new() { Name = "Review Script" }));
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Short Video Script" })).ToBeFocusedAsync();
+    }
+}

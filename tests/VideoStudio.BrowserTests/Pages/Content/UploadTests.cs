@@ -1,0 +1,140 @@
+using VideoStudio.BrowserTests.Infrastructure;
+using VideoStudio.Core;
+using static Microsoft.Playwright.Assertions;
+
+namespace VideoStudio.BrowserTests.Pages.Content;
+
+public class UploadTests(BrowserApp app) : BrowserTest(app)
+{
+    [Fact]
+    public async Task An_editor_uploads_an_MP4_watching_the_progress_bar_then_it_plays_is_replaced_and_deleted()
+    {
+        var editor = await App.CreateEditorAsync();
+        await editor.ConfigureHeyGenAsync();
+        var id = await editor.CreateContentAsync("Upload me");
+        var page = await SignInAsync(editor);
+        await page.GotoAsync($"/content/{id}");
+        var card = Card(page, "Long Social Video");
+        var progressValues = await WatchProgressAsync(page);
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Upload Long Social Video" });
+        await Expect(dialog).ToBeVisibleAsync();
+        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleMp4);
+        // Loopback is too fast to see a bar move: the browser sends the body at 12 kB/s, so the 35 kB file takes about 3 s.
+        await using (await SlowUploadsAsync(page))
+        {
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
+            await Expect(dialog.GetByRole(AriaRole.Progressbar, new() { Name = "Upload progress" })).ToBeVisibleAsync();
+            await Expect(dialog).ToBeHiddenAsync(new() { Timeout = 30_000 });
+        }
+
+        var seen = await progressValues();
+        Assert.True(seen.Count(v => v is > 0 and < 100) >= 2, $"The progress bar did not move through intermediate values: {string.Join(", ", seen)}.");
+        await Expect(card).ToHaveAttributeAsync("data-state", "video");
+        var video = card.Locator("video");
+        await Player.AssertPlaysAsync(video);
+        var firstUrl = await video.GetAttributeAsync("src");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Upload New" }).ClickAsync();
+        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleMp4);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
+        await Expect(dialog).ToBeHiddenAsync();
+        await Expect(card.Locator("video")).Not.ToHaveAttributeAsync("src", firstUrl!);
+        await Player.AssertPlaysAsync(card.Locator("video"));
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Dialog, new() { Name = "Delete the Long Social Video?" });
+        await Expect(confirm).ToBeVisibleAsync();
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Delete video" }).ClickAsync();
+
+        await Expect(card).ToHaveAttributeAsync("data-state", "empty");
+        await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Upload Video" })).ToBeVisibleAsync();
+        await Expect(card.Locator("video")).ToHaveCountAsync(0);
+        Assert.Null(await editor.VideoUrlAsync(id, VideoSlot.Long));
+    }
+
+    [Fact]
+    public async Task Cancel_in_the_delete_dialog_keeps_the_video()
+    {
+        var editor = await App.CreateEditorAsync();
+        await editor.ConfigureHeyGenAsync();
+        var id = await editor.CreateContentAsync("Keep me");
+        var url = await editor.AttachVideoAsync(id, VideoSlot.Short);
+        var page = await SignInAsync(editor);
+        await page.GotoAsync($"/content/{id}");
+        var card = Card(page, "Short Social Video");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Dialog, new() { Name = "Delete the Short Social Video?" });
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+
+        await Expect(confirm).ToBeHiddenAsync();
+        await Expect(card.Locator("video")).ToHaveAttributeAsync("src", url);
+        Assert.Equal(url, await editor.VideoUrlAsync(id, VideoSlot.Short));
+    }
+
+    [Fact]
+    public async Task The_open_upload_dialog_and_delete_dialog_pass_axe()
+    {
+        var editor = await App.CreateEditorAsync();
+        await editor.ConfigureHeyGenAsync();
+        var id = await editor.CreateContentAsync("Dialogs");
+        await editor.AttachVideoAsync(id, VideoSlot.Long);
+        var page = await SignInAsync(editor, 375);
+        await page.GotoAsync($"/content/{id}");
+        var card = Card(page, "Long Social Video");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Upload New" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Choose a video file to upload." })).ToBeVisibleAsync();
+        await Accessibility.AssertNoViolationsAsync(page, "the upload dialog with an error, 375 px");
+        await Artifacts.ScreenshotAsync(page, "upload-dialog-375");
+        await page.Keyboard.PressAsync("Escape");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog, new() { Name = "Delete the Long Social Video?" })).ToBeVisibleAsync();
+        await Accessibility.AssertNoViolationsAsync(page, "the delete dialog, 375 px");
+        await Artifacts.ScreenshotAsync(page, "delete-dialog-375");
+    }
+
+    /// <summary>Records every value the upload progress bars show, as a person watching them would see it.</summary>
+    private static async Task<Func<Task<double[]>>> WatchProgressAsync(IPage page)
+    {
+        await page.EvaluateAsync("""
+            () => {
+                window.progressSeen = [];
+                // Setting a progress element's value sets its value attribute, so one observer sees every step.
+                new MutationObserver(records => records.forEach(r => r.target instanceof HTMLProgressElement && window.progressSeen.push(r.target.value)))
+                    .observe(document.body, { subtree: true, attributes: true, attributeFilter: ["value"] });
+            }
+            """);
+        return () => page.EvaluateAsync<double[]>("() => window.progressSeen");
+    }
+
+    private static async Task<IAsyncDisposable> SlowUploadsAsync(IPage page)
+    {
+        var session = await page.Context.NewCDPSessionAsync(page);
+        await session.SendAsync("Network.enable");
+        await Throttle(session, 12_000);
+        return new Restore(session);
+    }
+
+    private static Task Throttle(ICDPSession session, double uploadBytesPerSecond) =>
+        session.SendAsync("Network.emulateNetworkConditions", new()
+        {
+            ["offline"] = false,
+            ["latency"] = 0,
+            ["downloadThroughput"] = -1,
+            ["uploadThroughput"] = uploadBytesPerSecond,
+        });
+
+    private sealed class Restore(ICDPSession session) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Throttle(session, -1);
+            await session.DetachAsync();
+        }
+    }
+}
