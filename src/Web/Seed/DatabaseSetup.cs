@@ -10,19 +10,20 @@ public static class DatabaseSetup
     private const long MigrationLockKey = 0x5649_4445_4f53;
 
     /// <summary>
-    /// Applies migrations (when Studio:Migrate is on) and seeds demo data (when Studio:SeedDemo is on).
-    /// An advisory lock serialises hosts that start together on a fresh database.
+    /// Applies migrations and seeds demo data (Studio:SeedDemo) in the one process that has Studio:Migrate on; an advisory
+    /// lock serialises hosts that start together on a fresh database. Every other process waits until the schema is current,
+    /// so it never runs against tables that are not there yet.
     /// </summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         var config = app.Configuration;
-        if (!config.GetValue("Studio:Migrate", true) && !config.GetValue("Studio:SeedDemo", false))
-        {
-            return;
-        }
-
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StudioDb>();
+        if (!config.GetValue("Studio:Migrate", true))
+        {
+            await WaitForSchemaAsync(db, app.Logger, config.GetValue("Studio:SchemaWaitSeconds", 120));
+            return;
+        }
 
         await using var lockConnection = new NpgsqlConnection(config.StudioConnectionString());
         await lockConnection.OpenAsync();
@@ -31,14 +32,38 @@ public static class DatabaseSetup
             await take.ExecuteNonQueryAsync();
         }
 
-        if (config.GetValue("Studio:Migrate", true))
-        {
-            await db.Database.MigrateAsync();
-        }
+        await db.Database.MigrateAsync();
         if (config.GetValue("Studio:SeedDemo", false))
         {
             await DemoData.SeedAsync(scope.ServiceProvider);
             app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(DemoData.Banner(app.Urls)));
+        }
+    }
+
+    private static async Task WaitForSchemaAsync(StudioDb db, ILogger logger, int seconds)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            try
+            {
+                var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+                if (pending.Count == 0)
+                {
+                    return;
+                }
+                logger.LogInformation("Waiting for the migrating process to apply {Count} migrations", pending.Count);
+            }
+            catch (NpgsqlException e)
+            {
+                logger.LogInformation("Waiting for PostgreSQL: {Reason}", e.Message);
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException(
+                    $"The database schema is not current after {seconds} s. Start one process with Studio:Migrate=true (the default) to apply migrations.");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1));
         }
     }
 }
