@@ -31,6 +31,10 @@ public static class SimulatorEndpoints
     public static RouteGroupBuilder MapHeyGenSimulator(this IEndpointRouteBuilder app, string prefix)
     {
         var group = app.MapGroup(prefix);
+        group.AddEndpointFilter(async (context, next) =>
+            ApiKey(context.HttpContext) is { } key && SimulatorScenario.FromKey(key).Unavailable
+                ? V2Error(StatusCodes.Status503ServiceUnavailable, "internal_error", "Service unavailable (simulated)")
+                : await next(context));
 
         group.MapPost("/v2/video/generate", (HttpContext http, SimulatedHeyGen sim, ILoggerFactory loggers) => GenerateAsync(http, sim, loggers, prefix));
 

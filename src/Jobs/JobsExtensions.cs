@@ -1,10 +1,12 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VideoStudio.Core.Data;
 using VideoStudio.Jobs.Generation;
@@ -34,7 +36,8 @@ public static class JobsExtensions
         services.AddScoped<GenerationSweeper>();
 
         var connectionString = builder.Configuration.StudioConnectionString();
-        services.AddHangfire(config => config
+        services.AddHangfire((sp, config) => config
+            .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
@@ -58,6 +61,33 @@ public static class JobsExtensions
             services.AddHostedService<RecurringJobsSetup>();
         }
         return builder;
+    }
+
+    /// <summary>
+    /// Hangfire's configuration is process-wide while each host hands it its own logger factory. When several hosts share
+    /// a process (the tests start more than one) and one is disposed, asking its factory for a logger throws, and Hangfire's
+    /// static filters would fail to initialise for the whole process. Such a logger is simply silent instead.
+    /// </summary>
+    private sealed class HostLogProvider(ILoggerFactory factory) : Hangfire.Logging.ILogProvider
+    {
+        private readonly AspNetCoreLogProvider _inner = new(factory);
+
+        public Hangfire.Logging.ILog GetLogger(string name)
+        {
+            try
+            {
+                return _inner.GetLogger(name);
+            }
+            catch (ObjectDisposedException)
+            {
+                return new SilentLog();
+            }
+        }
+
+        private sealed class SilentLog : Hangfire.Logging.ILog
+        {
+            public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string> messageFunc, Exception exception) => false;
+        }
     }
 
     private sealed class RecurringJobsSetup(IRecurringJobManager recurring) : IHostedService

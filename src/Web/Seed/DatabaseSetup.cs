@@ -33,6 +33,8 @@ public static class DatabaseSetup
         }
 
         await db.Database.MigrateAsync();
+        // Hangfire installs its schema when its storage is first built; doing it here keeps it under the same lock.
+        app.Services.GetRequiredService<Hangfire.JobStorage>();
         if (config.GetValue("Studio:SeedDemo", false))
         {
             await DemoData.SeedAsync(scope.ServiceProvider);

@@ -195,7 +195,7 @@ public class IntegrationsModel(StudioDb db, HeyGenSecrets secrets, HeyGenClient 
         }
         catch (HeyGenException e) when (e.IsTransient)
         {
-            Error = $"HeyGen could not be reached. {e.Message} Check the network connection and try again in a minute.";
+            Error = $"{e.Message} Nothing is wrong with your settings; check the network connection and try again in a minute.";
         }
         catch (HeyGenException e)
         {
