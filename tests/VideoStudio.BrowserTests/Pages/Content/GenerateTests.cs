@@ -38,6 +38,7 @@ public class GenerateTests(BrowserApp app) : BrowserTest(app)
         await App.FinishRenderAsync(id, VideoSlot.Long);
 
         await Expect(card).ToHaveAttributeAsync("data-state", "video", new() { Timeout = 30_000 });
+        await Expect(Announcer(page)).ToHaveTextAsync("AI video for Long Social Video is ready");
         await Player.AssertPlaysAsync(card.Locator("video"));
         Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"), "The page was reloaded.");
     }
@@ -58,6 +59,7 @@ public class GenerateTests(BrowserApp app) : BrowserTest(app)
 
         await Expect(card).ToHaveAttributeAsync("data-state", "failed", new() { Timeout = 30_000 });
         await Expect(card).ToContainTextAsync(SimulatedHeyGen.RenderFailureMessage);
+        await Expect(Announcer(page)).ToContainTextAsync("AI video for Short Social Video failed");
         await Accessibility.AssertNoViolationsAsync(page, "the content page after a failed render");
 
         await editor.ReplaceHeyGenKeyAsync(BrowserApp.NewHeyGenKey());
@@ -103,4 +105,7 @@ public class GenerateTests(BrowserApp app) : BrowserTest(app)
         await App.FinishRenderAsync(id, VideoSlot.Long);
         await Expect(card).ToHaveAttributeAsync("data-state", "video", new() { Timeout = 30_000 });
     }
+
+    /// <summary>The page's polite live region, where card changes are said in words.</summary>
+    private static ILocator Announcer(IPage page) => page.GetByRole(AriaRole.Status);
 }

@@ -32,6 +32,7 @@ public class UploadTests(BrowserApp app) : BrowserTest(app)
         var seen = await progressValues();
         Assert.True(seen.Count(v => v is > 0 and < 100) >= 2, $"The progress bar did not move through intermediate values: {string.Join(", ", seen)}.");
         await Expect(card).ToHaveAttributeAsync("data-state", "video");
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Upload finished: Long Social Video");
         var video = card.Locator("video");
         await Player.AssertPlaysAsync(video);
         var firstUrl = await video.GetAttributeAsync("src");
@@ -49,6 +50,7 @@ public class UploadTests(BrowserApp app) : BrowserTest(app)
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Delete video" }).ClickAsync();
 
         await Expect(card).ToHaveAttributeAsync("data-state", "empty");
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Video deleted: Long Social Video");
         await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Upload Video" })).ToBeVisibleAsync();
         await Expect(card.Locator("video")).ToHaveCountAsync(0);
         Assert.Null(await editor.VideoUrlAsync(id, VideoSlot.Long));

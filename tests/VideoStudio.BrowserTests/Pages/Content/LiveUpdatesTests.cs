@@ -1,0 +1,65 @@
+using VideoStudio.BrowserTests.Infrastructure;
+using VideoStudio.Core;
+using static Microsoft.Playwright.Assertions;
+
+namespace VideoStudio.BrowserTests.Pages.Content;
+
+/// <summary>The card's state lives in the database: a reload shows it, and every open tab follows it live.</summary>
+public class LiveUpdatesTests(BrowserApp app) : BrowserTest(app)
+{
+    [Fact]
+    public async Task A_reload_during_generation_still_shows_it_and_a_second_tab_receives_the_same_updates()
+    {
+        var editor = await App.CreateEditorAsync();
+        await editor.ConfigureHeyGenAsync();
+        var id = await editor.CreateContentAsync("Two tabs");
+        var first = await SignInAsync(editor);
+        var second = await first.Context.NewPageAsync();
+        await first.GotoAsync($"/content/{id}");
+        await second.GotoAsync($"/content/{id}");
+        await Expect(Card(second, "Long Social Video")).ToHaveAttributeAsync("data-state", "empty");
+
+        await Card(first, "Long Social Video").GetByRole(AriaRole.Button, new() { Name = "Generate AI Video" }).ClickAsync();
+        await Expect(Card(first, "Long Social Video")).ToHaveAttributeAsync("data-state", "generating");
+        await Expect(Card(second, "Long Social Video").GetByRole(AriaRole.Button, new() { Name = "Creating AI Video" })).ToBeDisabledAsync();
+
+        await first.ReloadAsync();
+        await Expect(Card(first, "Long Social Video").GetByRole(AriaRole.Button, new() { Name = "Creating AI Video" })).ToBeDisabledAsync();
+        await Expect(Card(first, "Long Social Video")).ToContainTextAsync("AI video generation in progress");
+
+        await App.FinishRenderAsync(id, VideoSlot.Long);
+
+        foreach (var page in new[] { first, second })
+        {
+            var card = Card(page, "Long Social Video");
+            await Expect(card).ToHaveAttributeAsync("data-state", "video", new() { Timeout = 30_000 });
+            await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Generate AI Video" })).ToBeEnabledAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("AI video for Long Social Video is ready");
+        }
+        await Player.AssertPlaysAsync(Card(second, "Long Social Video").Locator("video"));
+    }
+
+    [Fact]
+    public async Task An_upload_in_one_tab_appears_in_the_other_and_is_announced_in_both()
+    {
+        var editor = await App.CreateEditorAsync();
+        await editor.ConfigureHeyGenAsync();
+        var id = await editor.CreateContentAsync("Upload seen twice");
+        var first = await SignInAsync(editor);
+        var second = await first.Context.NewPageAsync();
+        await first.GotoAsync($"/content/{id}");
+        await second.GotoAsync($"/content/{id}");
+        await Expect(Card(second, "Short Social Video")).ToHaveAttributeAsync("data-state", "empty");
+
+        await Card(first, "Short Social Video").GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
+        var dialog = first.GetByRole(AriaRole.Dialog, new() { Name = "Upload Short Social Video" });
+        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleMp4);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
+
+        foreach (var page in new[] { first, second })
+        {
+            await Expect(Card(page, "Short Social Video")).ToHaveAttributeAsync("data-state", "video", new() { Timeout = 30_000 });
+            await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Upload finished: Short Social Video");
+        }
+    }
+}
