@@ -52,11 +52,11 @@ done
 
 SERVER=$(psql_admin -d "$DB" -tAc "SELECT data->>'ServerId' FROM hangfire.state WHERE name = 'Processing' ORDER BY id LIMIT 1")
 SUBMITTED=$(psql_admin -d "$DB" -tAc "SELECT extract(epoch FROM submitted_at) FROM video_generations WHERE content_id = '$CONTENT' ORDER BY created_at DESC LIMIT 1")
-awk -v t0="$T0" -v t1="$T1" -v gen="$GENERATING" -v sub="$SUBMITTED" -v done="$DONE" 'BEGIN {
+awk -v t0="$T0" -v t1="$T1" -v gen="$GENERATING" -v submitted="$SUBMITTED" -v finished="$DONE" 'BEGIN {
   printf "click → web 1 answered                       %8.0f ms\n", (t1 - t0) * 1000;
   if (gen != "") printf "click → \"Creating AI Video\" on web 2 stream  %8.0f ms\n", (gen - t0) * 1000; else print "click → \"Creating AI Video\" on web 2 stream   never";
-  if (sub != "") printf "click → submitted to HeyGen by the worker    %8.0f ms\n", (sub - t0) * 1000;
-  if (done != "") printf "click → finished video on web 2 stream      %8.0f ms  (simulator render delay 2000 ms)\n", (done - t0) * 1000; else print "click → finished video on web 2 stream        never (60 s)";
+  if (submitted != "") printf "click → submitted to HeyGen by the worker    %8.0f ms\n", (submitted - t0) * 1000;
+  if (finished != "") printf "click → finished video on web 2 stream      %8.0f ms  (simulator render delay 2000 ms)\n", (finished - t0) * 1000; else print "click → finished video on web 2 stream        never (60 s)";
 }'
 echo "job ran on Hangfire server: $SERVER (worker pid $WORKER_PID)"
 case "$SERVER" in *":$WORKER_PID:"*) echo "result: the worker ran the job; web 2 delivered the card: OK" ;; *) echo "result: UNEXPECTED server" ;; esac
