@@ -29,11 +29,18 @@
         if (back) back.focus();
     }, true);
 
-    // A card whose focused button vanished in a swap (Delete after deleting) hands focus to its first action.
-    document.addEventListener("htmx:afterSwap", function (e) {
+    // A card swapped in while focus was inside it (Delete after deleting, or a live update that replaced it first) hands
+    // focus to its first action, whichever of the two swaps came first; focus elsewhere on the page is never taken.
+    var focusedCard = null;
+    document.addEventListener("focusin", function (e) {
+        var card = e.target.closest && e.target.closest(".video-card");
+        focusedCard = card ? card.id : null;
+    });
+    document.addEventListener("htmx:load", function (e) {
+        var card = e.target;
+        if (!card.classList || !card.classList.contains("video-card") || card.id !== focusedCard) return;
         if (document.activeElement && document.activeElement !== document.body) return;
-        var card = document.getElementById(e.detail.target.id);
-        var first = card && card.querySelector("button:not([disabled])");
+        var first = card.querySelector("button:not([disabled])");
         if (first) first.focus();
     });
 
