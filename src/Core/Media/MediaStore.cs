@@ -102,7 +102,7 @@ public sealed class MediaStore(IOptions<MediaOptions> options)
         return key;
     }
 
-    public void Discard(string tempPath)
+    private static void Discard(string tempPath)
     {
         try
         {

@@ -5,6 +5,11 @@ public static class LiveExtensions
     /// <summary>Live updates: this process's LISTEN connection, the hub that fans its notices out to streams, and the partial renderer.</summary>
     public static WebApplicationBuilder AddLive(this WebApplicationBuilder builder)
     {
+        // A worker-only process serves no streams, so it holds no LISTEN connection either.
+        if (!builder.Configuration.GetValue("Studio:ServePages", true))
+        {
+            return builder;
+        }
         builder.Services.Configure<LiveOptions>(builder.Configuration.GetSection("Live"));
         builder.Services.AddSingleton<LiveHub>();
         builder.Services.AddSingleton<PartialRenderer>();

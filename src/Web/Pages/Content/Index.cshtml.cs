@@ -22,8 +22,7 @@ public class IndexModel(StudioDb db) : PageModel
                 c.Business!.Name,
                 c.VideoLongUrl != null,
                 c.VideoShortUrl != null,
-                db.VideoGenerations.Any(g => g.ContentId == c.Id
-                    && (g.Status == GenerationStatus.Queued || g.Status == GenerationStatus.Submitted || g.Status == GenerationStatus.Processing)),
+                db.VideoGenerations.Any(g => g.ContentId == c.Id && GenerationStatuses.Active.Contains(g.Status)),
                 c.UpdatedAt))
             .ToListAsync(ct);
     }
