@@ -115,8 +115,10 @@ public class StudioDb(DbContextOptions<StudioDb> options)
 /// <summary>Stores enums as snake_case text ("timed_out"), readable in SQL and stable across renames of C# casing.</summary>
 public sealed class SnakeCaseEnumConverter<T>() : ValueConverter<T, string>(
     v => ToSnake(v.ToString()),
-    s => Enum.Parse<T>(s.Replace("_", ""), true)) where T : struct, Enum
+    s => Parse(s)) where T : struct, Enum
 {
+    public static T Parse(string stored) => Enum.Parse<T>(stored.Replace("_", ""), true);
+
     private static string ToSnake(string name) =>
         string.Concat(name.Select((ch, i) => i > 0 && char.IsUpper(ch) ? "_" + char.ToLowerInvariant(ch) : char.ToLowerInvariant(ch).ToString()));
 }

@@ -27,19 +27,30 @@ public static class DatabaseSetup
 
         await using var lockConnection = new NpgsqlConnection(config.StudioConnectionString());
         await lockConnection.OpenAsync();
-        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", lockConnection))
+        await LockAsync(lockConnection, "pg_advisory_lock");
+        try
         {
-            await take.ExecuteNonQueryAsync();
+            await db.Database.MigrateAsync();
+            // Hangfire installs its schema when its storage is first built; doing it here keeps it under the same lock.
+            app.Services.GetRequiredService<Hangfire.JobStorage>();
+            if (config.GetValue("Studio:SeedDemo", false))
+            {
+                await DemoData.SeedAsync(scope.ServiceProvider);
+                app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(DemoData.Banner(app.Urls)));
+            }
         }
+        finally
+        {
+            // Explicitly: a pooled connection is only reset when it is next used, so closing it would leave the lock held
+            // for as long as it sits idle in the pool, and the next process to start would wait for it.
+            await LockAsync(lockConnection, "pg_advisory_unlock");
+        }
+    }
 
-        await db.Database.MigrateAsync();
-        // Hangfire installs its schema when its storage is first built; doing it here keeps it under the same lock.
-        app.Services.GetRequiredService<Hangfire.JobStorage>();
-        if (config.GetValue("Studio:SeedDemo", false))
-        {
-            await DemoData.SeedAsync(scope.ServiceProvider);
-            app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(DemoData.Banner(app.Urls)));
-        }
+    private static async Task LockAsync(NpgsqlConnection connection, string function)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {function}({MigrationLockKey})", connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task WaitForSchemaAsync(StudioDb db, ILogger logger, int seconds)

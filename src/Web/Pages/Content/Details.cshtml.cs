@@ -29,8 +29,8 @@ public class DetailsModel(StudioDb db, IOptions<UploadOptions> uploadOptions) : 
             return NotFound();
         }
         Item = item;
-        LongCard = (await VideoCard.LoadAsync(db, id, VideoSlot.Long, ct))!;
-        ShortCard = (await VideoCard.LoadAsync(db, id, VideoSlot.Short, ct))!;
+        var cards = await VideoCard.LoadAsync(db, id, [VideoSlot.Long, VideoSlot.Short], ct);
+        (LongCard, ShortCard) = (cards[0], cards[1]);
         return Page();
     }
 

@@ -47,56 +47,111 @@ public sealed record VideoCard(
         : Integration == IntegrationReadiness.MissingIds ? MissingIdsMessage
         : null;
 
-    public static async Task<VideoCard?> LoadAsync(StudioDb db, Guid contentId, VideoSlot slot, CancellationToken ct = default)
+    public static async Task<VideoCard?> LoadAsync(StudioDb db, Guid contentId, VideoSlot slot, CancellationToken ct = default) =>
+        (await LoadAsync(db, contentId, [slot], ct)).SingleOrDefault();
+
+    /// <summary>
+    /// The cards of the given slots, in that order, in one statement; none when the content does not exist.
+    /// Hand-written because EF translates "latest generation of this slot" into a window over every generation of every
+    /// content item, which grows with the table; LATERAL ... LIMIT 1 reads one index entry per slot.
+    /// </summary>
+    public static async Task<IReadOnlyList<VideoCard>> LoadAsync(StudioDb db, Guid contentId, VideoSlot[] slots, CancellationToken ct = default)
     {
-        var content = await db.Content.AsNoTracking()
-            .Where(c => c.Id == contentId)
-            .Select(c => new
-            {
-                Script = slot == VideoSlot.Long ? c.VideoScript : c.ShortVideoScript,
-                Url = slot == VideoSlot.Long ? c.VideoLongUrl : c.VideoShortUrl,
-                Integration = db.AiAvatarIntegrations
-                    .Where(i => i.BusinessId == c.BusinessId && i.Provider == "heygen" && i.Status == IntegrationStatus.Active)
-                    .Select(i => new { HasKey = i.SecretId != null, i.AvatarId, i.VoiceId })
-                    .FirstOrDefault(),
-                Generation = db.VideoGenerations
-                    .Where(g => g.ContentId == c.Id && g.Slot == slot)
-                    .OrderByDescending(g => g.CreatedAt)
-                    .FirstOrDefault(),
-                FileName = db.VideoAssets
-                    .Where(a => a.ContentId == c.Id && a.Slot == slot && a.ReplacedAt == null && a.DeletedAt == null)
-                    .OrderByDescending(a => a.CreatedAt)
-                    .Select(a => a.OriginalFileName)
-                    .FirstOrDefault(),
-                LastAssetChange = db.VideoAssets
-                    .Where(a => a.ContentId == c.Id && a.Slot == slot)
-                    .Max(a => (DateTimeOffset?)(a.DeletedAt ?? a.CreatedAt)),
-            })
-            .SingleOrDefaultAsync(ct);
-        if (content is null)
+        var keys = slots.Select(s => s.Key()).ToArray();
+        var rows = await db.Database.SqlQuery<CardRow>($"""
+            SELECT s.slot,
+                   CASE s.slot WHEN 'long' THEN c.video_long_url ELSE c.video_short_url END AS video_url,
+                   coalesce(CASE s.slot WHEN 'long' THEN c.video_script ELSE c.short_video_script END ~ '\S', false) AS has_script,
+                   coalesce(i.secret_id IS NOT NULL, false) AS has_key,
+                   i.avatar_id, i.voice_id,
+                   a.original_file_name AS video_file_name,
+                   changed.last_asset_change,
+                   g.id AS generation_id, g.status AS generation_status, g.provider_video_id, g.error_code, g.error_message,
+                   g.attempts, g.requested_by, g.asset_id, g.created_at, g.submitted_at, g.finished_at, g.updated_at
+            FROM content c
+            CROSS JOIN unnest({keys}) WITH ORDINALITY AS s(slot, position)
+            LEFT JOIN ai_avatar_integrations i ON i.business_id = c.business_id AND i.provider = 'heygen' AND i.status = 'active'
+            LEFT JOIN LATERAL (
+                SELECT * FROM video_generations
+                WHERE content_id = c.id AND slot = s.slot
+                ORDER BY created_at DESC LIMIT 1) g ON true
+            LEFT JOIN LATERAL (
+                SELECT original_file_name FROM video_assets
+                WHERE content_id = c.id AND slot = s.slot AND replaced_at IS NULL AND deleted_at IS NULL
+                ORDER BY created_at DESC LIMIT 1) a ON true
+            LEFT JOIN LATERAL (
+                SELECT max(coalesce(deleted_at, created_at)) AS last_asset_change FROM video_assets
+                WHERE content_id = c.id AND slot = s.slot) changed ON true
+            WHERE c.id = {contentId}
+            ORDER BY s.position
+            """).ToListAsync(ct);
+        return rows.Select(r => r.ToCard(contentId)).ToList();
+    }
+
+    private sealed class CardRow
+    {
+        // Strings: the enum conventions of the model do not reach types that are only read by SqlQuery.
+        public required string Slot { get; init; }
+        public string? VideoUrl { get; init; }
+        public bool HasScript { get; init; }
+        public bool HasKey { get; init; }
+        public string? AvatarId { get; init; }
+        public string? VoiceId { get; init; }
+        public string? VideoFileName { get; init; }
+        public DateTimeOffset? LastAssetChange { get; init; }
+        public Guid? GenerationId { get; init; }
+        public string? GenerationStatus { get; init; }
+        public string? ProviderVideoId { get; init; }
+        public string? ErrorCode { get; init; }
+        public string? ErrorMessage { get; init; }
+        public int? Attempts { get; init; }
+        public string? RequestedBy { get; init; }
+        public Guid? AssetId { get; init; }
+        public DateTimeOffset? CreatedAt { get; init; }
+        public DateTimeOffset? SubmittedAt { get; init; }
+        public DateTimeOffset? FinishedAt { get; init; }
+        public DateTimeOffset? UpdatedAt { get; init; }
+
+        public VideoCard ToCard(Guid contentId)
         {
-            return null;
+            var integration =
+                !HasKey ? IntegrationReadiness.MissingKey
+                : string.IsNullOrEmpty(AvatarId) || string.IsNullOrEmpty(VoiceId) ? IntegrationReadiness.MissingIds
+                : IntegrationReadiness.Ready;
+
+            var slot = SnakeCaseEnumConverter<VideoSlot>.Parse(Slot);
+            var generation = GenerationId is { } id
+                ? new VideoGeneration
+                {
+                    Id = id,
+                    ContentId = contentId,
+                    Slot = slot,
+                    Status = SnakeCaseEnumConverter<GenerationStatus>.Parse(GenerationStatus!),
+                    ProviderVideoId = ProviderVideoId,
+                    ErrorCode = ErrorCode,
+                    ErrorMessage = ErrorMessage,
+                    Attempts = Attempts!.Value,
+                    RequestedBy = RequestedBy,
+                    AssetId = AssetId,
+                    CreatedAt = CreatedAt!.Value,
+                    SubmittedAt = SubmittedAt,
+                    FinishedAt = FinishedAt,
+                    UpdatedAt = UpdatedAt!.Value,
+                }
+                : null;
+
+            // A failure stays on the card until the editor does something else with the slot.
+            var failureStillRelevant = generation is { Status: Core.GenerationStatus.Failed or Core.GenerationStatus.TimedOut }
+                && (LastAssetChange is null || generation.UpdatedAt > LastAssetChange);
+
+            var state =
+                generation is not null && generation.Status.IsActive() ? CardState.Generating
+                : failureStillRelevant ? CardState.Failed
+                : VideoUrl is not null ? CardState.Video
+                : integration != IntegrationReadiness.Ready ? CardState.NotConfigured
+                : CardState.Empty;
+
+            return new VideoCard(contentId, slot, VideoUrl, VideoFileName, HasScript, integration, generation, state);
         }
-
-        var integration = content.Integration switch
-        {
-            null or { HasKey: false } => IntegrationReadiness.MissingKey,
-            { AvatarId: null or "" } or { VoiceId: null or "" } => IntegrationReadiness.MissingIds,
-            _ => IntegrationReadiness.Ready,
-        };
-
-        var generation = content.Generation;
-        // A failure stays on the card until the editor does something else with the slot.
-        var failureStillRelevant = generation is { Status: GenerationStatus.Failed or GenerationStatus.TimedOut }
-            && (content.LastAssetChange is null || generation.UpdatedAt > content.LastAssetChange);
-
-        var state =
-            generation is not null && generation.Status.IsActive() ? CardState.Generating
-            : failureStillRelevant ? CardState.Failed
-            : content.Url is not null ? CardState.Video
-            : integration != IntegrationReadiness.Ready ? CardState.NotConfigured
-            : CardState.Empty;
-
-        return new VideoCard(contentId, slot, content.Url, content.FileName, !string.IsNullOrWhiteSpace(content.Script), integration, generation, state);
     }
 }
