@@ -50,13 +50,17 @@ public sealed class CardStream : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads card events until one for <paramref name="domId"/> matches; earlier states may be skipped by the server, as designed.</summary>
-    public async Task<IElement> CardWhenAsync(string domId, Func<IElement, bool> match)
+    /// <summary>
+    /// Reads card events until one for <paramref name="domId"/> matches; earlier states may be skipped by the server, as designed.
+    /// <paramref name="eachCard"/> sees every card read on the way, of either slot.
+    /// </summary>
+    public async Task<IElement> CardWhenAsync(string domId, Func<IElement, bool> match, Action<IElement>? eachCard = null)
     {
         while (true)
         {
             var (eventType, card) = await NextCardAsync();
             Assert.Equal(eventType, card.Id);
+            eachCard?.Invoke(card);
             if (eventType == domId && match(card))
             {
                 return card;

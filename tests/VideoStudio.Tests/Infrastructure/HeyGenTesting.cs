@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Net;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VideoStudio.Core;
@@ -49,6 +52,21 @@ public static class HeyGenTenantExtensions
             });
             await db.SaveChangesAsync();
         });
+
+    /// <summary>Saves an active HeyGen integration through the settings form, as an admin does; returns the page the save redirects to.</summary>
+    public static async Task<IHtmlDocument> SaveHeyGenSettingsAsync(this Tenant admin, string key, string avatarId, string voiceId, IHtmlDocument? page = null)
+    {
+        page ??= await admin.Client.GetDocumentAsync("/settings/integrations");
+        var response = await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-settings-form")!, new()
+        {
+            ["Input.ApiKey"] = key,
+            ["Input.AvatarId"] = avatarId,
+            ["Input.VoiceId"] = voiceId,
+            ["Input.Active"] = "true",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return await admin.Client.GetDocumentAsync(response.Headers.Location!.OriginalString);
+    }
 
     /// <summary>A queued generation, as the Generate handler inserts it.</summary>
     public static Task<Guid> QueueGenerationAsync(this Tenant tenant, Guid contentId, VideoSlot slot, DateTimeOffset? createdAt = null) =>

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using VideoStudio.Core;
 using VideoStudio.Tests.Infrastructure;
 
@@ -17,14 +19,7 @@ public class ApiKeySecrecyTests
         var admin = await _app.CreateTenantAsync(MemberRole.Admin);
         var key = HeyGenSim.NewKey("secret");
         var id = await admin.CreateContentAsync("Secret keeping");
-        var settings = await admin.Client.GetDocumentAsync("/settings/integrations");
-        await admin.Client.SubmitAsync(settings.QuerySelector<IHtmlFormElement>("#heygen-settings-form")!, new()
-        {
-            ["Input.ApiKey"] = key,
-            ["Input.AvatarId"] = HeyGenSim.Avatar,
-            ["Input.VoiceId"] = HeyGenSim.Voice,
-            ["Input.Active"] = "true",
-        });
+        await admin.SaveHeyGenSettingsAsync(key, HeyGenSim.Avatar, HeyGenSim.Voice);
         var page = await admin.Client.GetDocumentAsync($"/content/{id}");
         await admin.Client.HtmxPostAsync(page, $"/content/{id}?handler=Generate&slot=long");
         var generationId = await _app.WithDbAsync(db => db.VideoGenerations.Where(g => g.ContentId == id).Select(g => g.Id).SingleAsync());
@@ -57,5 +52,71 @@ public class ApiKeySecrecyTests
             .SqlQuery<string>($"SELECT s.ciphertext || ' ' || s.hint AS \"Value\" FROM integration_secrets s JOIN ai_avatar_integrations i ON i.secret_id = s.id WHERE i.business_id = {admin.BusinessId}")
             .SingleAsync());
         Assert.DoesNotContain(key, stored);
+    }
+
+    [Fact]
+    public async Task A_dump_of_the_whole_database_holds_the_api_key_only_encrypted()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var key = HeyGenSim.NewKey("dumped");
+        var title = $"Dump check {Guid.NewGuid():N}";
+        var id = await admin.CreateContentAsync(title);
+        await admin.SaveHeyGenSettingsAsync(key, HeyGenSim.Avatar, HeyGenSim.Voice);
+        var page = await admin.Client.GetDocumentAsync($"/content/{id}");
+        await admin.Client.HtmxPostAsync(page, $"/content/{id}?handler=Generate&slot=long");
+        var generationId = await _app.WithDbAsync(db => db.VideoGenerations.Where(g => g.ContentId == id).Select(g => g.Id).SingleAsync());
+        await _app.DriveAsync(generationId);
+        var ciphertext = await _app.WithDbAsync(db => db.AiAvatarIntegrations.Where(i => i.BusinessId == admin.BusinessId).Select(i => i.Secret!.Ciphertext).SingleAsync());
+
+        var dump = await PgDumpAsync(_app.ConnectionString);
+
+        Assert.Contains(title, dump);
+        Assert.Contains(ciphertext, dump);
+        Assert.Contains("CREATE TABLE hangfire.job ", dump);
+        Assert.Contains(generationId.ToString(), dump);
+        // The key in clear, a stretch of it that the four-character hint does not cover, and the two ways bytes appear in a dump.
+        var bytes = System.Text.Encoding.UTF8.GetBytes(key);
+        foreach (var form in new[] { key, key[^20..^4], Convert.ToBase64String(bytes), Convert.ToHexStringLower(bytes) })
+        {
+            Assert.DoesNotContain(form, dump);
+        }
+    }
+
+    /// <summary>Schema and data of every schema, as a backup would hold them, read with the same role the tests connect as.</summary>
+    private static async Task<string> PgDumpAsync(string connectionString)
+    {
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        var start = new ProcessStartInfo(FindPgDump()) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("--no-password");
+        start.Environment["PGHOST"] = target.Host;
+        start.Environment["PGPORT"] = target.Port.ToString();
+        start.Environment["PGUSER"] = target.Username;
+        start.Environment["PGDATABASE"] = target.Database;
+        if (target.Password is { } password)
+        {
+            start.Environment["PGPASSWORD"] = password;
+        }
+        using var process = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var errors = process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"pg_dump failed ({process.ExitCode}): {await errors}");
+        return await output;
+    }
+
+    // As scripts/postgres.sh finds the server: the newest installed major version first, so the dump is never older than the server.
+    private static string FindPgDump()
+    {
+        const string versions = "/usr/lib/postgresql";
+        var installed = (Directory.Exists(versions) ? Directory.GetDirectories(versions) : [])
+            .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var major) ? major : 0)
+            .Select(d => Path.Combine(d, "bin", "pg_dump"))
+            .Where(File.Exists);
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(d => Path.Combine(d, "pg_dump"))
+            .Where(File.Exists);
+        return installed.Concat(onPath).FirstOrDefault()
+            ?? throw new InvalidOperationException("pg_dump was not found in /usr/lib/postgresql/*/bin or on PATH; install PostgreSQL's client (./test.sh does).");
     }
 }

@@ -19,7 +19,7 @@ public class IntegrationsTests
         var admin = await _app.CreateTenantAsync(MemberRole.Admin);
         var key = HeyGenSim.NewKey() + "WXYZ";
 
-        var saved = await SaveAsync(admin, key, "Avatar_1", "Voice_1");
+        var saved = await admin.SaveHeyGenSettingsAsync(key, "Avatar_1", "Voice_1");
 
         Assert.Contains("HeyGen settings saved.", saved.QuerySelector("#heygen-saved")!.TextContent);
         Assert.Contains("Saved, ending in WXYZ", saved.QuerySelector("#heygen-summary")!.TextContent);
@@ -35,9 +35,9 @@ public class IntegrationsTests
     public async Task Saving_again_without_a_key_keeps_the_saved_key()
     {
         var admin = await _app.CreateTenantAsync(MemberRole.Admin);
-        await SaveAsync(admin, HeyGenSim.NewKey() + "KEEP", "Avatar_1", "Voice_1");
+        await admin.SaveHeyGenSettingsAsync(HeyGenSim.NewKey() + "KEEP", "Avatar_1", "Voice_1");
 
-        var page = await SaveAsync(admin, "", "Avatar_2", "Voice_2");
+        var page = await admin.SaveHeyGenSettingsAsync("", "Avatar_2", "Voice_2");
 
         Assert.Contains("Saved, ending in KEEP", page.QuerySelector("#heygen-summary")!.TextContent);
         Assert.Contains("Avatar_2", page.QuerySelector("#heygen-summary")!.TextContent);
@@ -49,7 +49,7 @@ public class IntegrationsTests
     {
         var admin = await _app.CreateTenantAsync(MemberRole.Admin);
         var id = await admin.CreateContentAsync();
-        var page = await SaveAsync(admin, HeyGenSim.NewKey(), HeyGenSim.Avatar, HeyGenSim.Voice);
+        var page = await admin.SaveHeyGenSettingsAsync(HeyGenSim.NewKey(), HeyGenSim.Avatar, HeyGenSim.Voice);
 
         var response = await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-settings-form")!, new()
         {
@@ -113,7 +113,7 @@ public class IntegrationsTests
     public async Task Test_connection_shows_the_credits_left()
     {
         var admin = await _app.CreateTenantAsync(MemberRole.Admin);
-        var page = await SaveAsync(admin, HeyGenSim.NewKey(), "", "");
+        var page = await admin.SaveHeyGenSettingsAsync(HeyGenSim.NewKey(), "", "");
 
         var result = await (await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-test-form")!, [])).ParseAsync();
 
@@ -124,7 +124,7 @@ public class IntegrationsTests
     public async Task Test_connection_with_a_rejected_key_says_the_key_was_rejected()
     {
         var admin = await _app.CreateTenantAsync(MemberRole.Admin);
-        var page = await SaveAsync(admin, HeyGenSim.NewKey("reject"), "", "");
+        var page = await admin.SaveHeyGenSettingsAsync(HeyGenSim.NewKey("reject"), "", "");
 
         var result = await (await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-test-form")!, [])).ParseAsync();
 
@@ -136,7 +136,7 @@ public class IntegrationsTests
     public async Task Test_connection_when_HeyGen_is_unavailable_says_so_and_blames_nothing_in_the_settings()
     {
         var admin = await _app.CreateTenantAsync(MemberRole.Admin);
-        var page = await SaveAsync(admin, HeyGenSim.NewKey("unavailable"), "", "");
+        var page = await admin.SaveHeyGenSettingsAsync(HeyGenSim.NewKey("unavailable"), "", "");
 
         var result = await (await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-test-form")!, [])).ParseAsync();
 
@@ -149,7 +149,7 @@ public class IntegrationsTests
     public async Task Avatars_and_voices_load_from_HeyGen_with_names_and_previews_and_a_pick_is_saved()
     {
         var admin = await _app.CreateTenantAsync(MemberRole.Admin);
-        var page = await SaveAsync(admin, HeyGenSim.NewKey(), "Typed_avatar", "");
+        var page = await admin.SaveHeyGenSettingsAsync(HeyGenSim.NewKey(), "Typed_avatar", "");
 
         var loaded = await (await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-catalog-form")!, [])).ParseAsync();
 
@@ -181,7 +181,7 @@ public class IntegrationsTests
         var settings = await admin.Client.GetDocumentAsync(configure);
         Assert.Equal($"/content/{id}#create-video", settings.QuerySelector("#back-link")!.GetAttribute("href"));
 
-        var saved = await SaveAsync(admin, HeyGenSim.NewKey(), HeyGenSim.Avatar, HeyGenSim.Voice, settings);
+        var saved = await admin.SaveHeyGenSettingsAsync(HeyGenSim.NewKey(), HeyGenSim.Avatar, HeyGenSim.Voice, settings);
         Assert.Equal($"/content/{id}#create-video", saved.QuerySelector("#back-link")!.GetAttribute("href"));
         var card = (await admin.Client.GetDocumentAsync($"/content/{id}")).QuerySelector("#video-card-long")!;
         Assert.Equal("empty", card.GetAttribute("data-state"));
@@ -218,19 +218,6 @@ public class IntegrationsTests
         var asEditor = await admin.Client.GetDocumentAsync($"/settings/integrations?business={other.BusinessId}");
         Assert.NotNull(asEditor.QuerySelector("#heygen-admins-only"));
         Assert.Equal(HttpStatusCode.NotFound, (await admin.Client.GetAsync($"/settings/integrations?business={Guid.NewGuid()}")).StatusCode);
-    }
-
-    private static async Task<AngleSharp.Html.Dom.IHtmlDocument> SaveAsync(Tenant admin, string key, string avatarId, string voiceId, AngleSharp.Html.Dom.IHtmlDocument? page = null)
-    {
-        page ??= await admin.Client.GetDocumentAsync("/settings/integrations");
-        var response = await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-settings-form")!, new()
-        {
-            ["Input.ApiKey"] = key,
-            ["Input.AvatarId"] = avatarId,
-            ["Input.VoiceId"] = voiceId,
-            ["Input.Active"] = "true",
-        });
-        return await (await FollowAsync(admin, response)).ParseAsync();
     }
 
     private static async Task<HttpResponseMessage> FollowAsync(Tenant tenant, HttpResponseMessage response)
