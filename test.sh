@@ -3,6 +3,7 @@
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$REPO_ROOT/scripts/postgres.sh"
+source "$REPO_ROOT/scripts/chromium.sh"
 
 # Durability is not under test; these make the test cluster several times faster.
 PG_EXTRA_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -13,18 +14,7 @@ for db in $(psql_admin -tAc "SELECT datname FROM pg_database WHERE datname LIKE 
   psql_admin -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
 done
 
-# The browser tests drive Debian's Chromium; the colour emoji font lets their screenshots show the cards' icons.
-BROWSER_PACKAGES=""
-command -v chromium >/dev/null 2>&1 || BROWSER_PACKAGES="chromium"
-dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || BROWSER_PACKAGES="$BROWSER_PACKAGES fonts-noto-color-emoji"
-if [ -n "$BROWSER_PACKAGES" ]; then
-  if [ "$(id -u)" -eq 0 ]; then
-    echo "Installing $BROWSER_PACKAGES from Debian's packages ..."
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $BROWSER_PACKAGES >/dev/null
-  else
-    echo "Missing for the browser tests and this is not root: run 'sudo apt-get install -y $BROWSER_PACKAGES'." >&2
-  fi
-fi
+ensure_chromium
 
 export VIDEOSTUDIO_TEST_SERVER="$(connection_string postgres)"
 export VIDEOSTUDIO_PG_PORT="$PG_PORT"

@@ -6,6 +6,7 @@ set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$REPO_ROOT/scripts/postgres.sh"
 source "$REPO_ROOT/bench/lib.sh"
+source "$REPO_ROOT/scripts/chromium.sh"
 
 QUICK=false; [ "${1:-}" = "--quick" ] && QUICK=true
 WORK="$REPO_ROOT/.data/bench"
@@ -81,10 +82,18 @@ fi
 TOP=$(awk -F'|' 'NF >= 7 && $1 + 0 > 0 { n = $1 + 0; held = $2 + 0; kb = $7 } END { if (n) printf "%d of %d held, %s", held, n, kb }' "$WORK/live.txt" | sed 's/  */ /g')
 row "SSE capacity (streams, memory each)" "${TOP:-failed}" "-" "-" "10,000 streams, <= 30 KB each"
 row "click → job running (p50/p99)" "not measured" "-" "-" "p99 <= 50 ms"
-row "repeat visit: video bytes on reload" "see browser test" "-" "-" "0"
+
+echo "Measuring a repeat visit in Chromium (the bandwidth browser test's network record) ..."
+ensure_chromium
+VIDEOSTUDIO_TEST_SERVER="$(connection_string postgres)" VIDEOSTUDIO_PG_PORT="$PG_PORT" \
+  dotnet test "$REPO_ROOT/tests/VideoStudio.BrowserTests" -nologo --filter "FullyQualifiedName~BandwidthTests.Reloading" \
+  --logger "console;verbosity=detailed" > "$WORK/repeat-visit.txt" 2>&1 || true
+FIRST_BYTES=$(awk '/First visit: [0-9]+ B/ { for (i = 1; i < NF; i++) if ($i == "visit:") { print $(i + 1); exit } }' "$WORK/repeat-visit.txt")
+RELOAD_BYTES=$(awk '/Reload: [0-9]+ B/ { for (i = 1; i < NF; i++) if ($i == "Reload:") { print $(i + 1); exit } }' "$WORK/repeat-visit.txt")
+row "repeat visit: video bytes on reload" "${RELOAD_BYTES:-failed} B" "${FIRST_BYTES:-?} B (first visit)" "$(awk -v a="$RELOAD_BYTES" -v b="$FIRST_BYTES" 'BEGIN { if (b > 0 && a != "") printf "%.2f", a / b; else print "-" }')" "0"
 
 echo
 awk -F'\t' 'BEGIN { printf "%-40s %-30s %-32s %-8s %s\n", "figure", "value", "baseline", "ratio", "goal"; printf "%s\n", "-------------------------------------------------------------------------------------------------------------------------" }
             { printf "%-40s %-30s %-32s %-8s %s\n", $1, $2, $3, $4, $5 }' "$ROWS"
 echo
-echo "Raw outputs: .data/bench/ (upload.txt, live.txt, wrk.txt, app logs)."
+echo "Raw outputs: .data/bench/ (upload.txt, live.txt, wrk.txt, repeat-visit.txt, app logs)."
