@@ -48,9 +48,12 @@ PEAK_FILE="$WORK/peak"; echo "$BASE_RSS" > "$PEAK_FILE"
 ( while kill -0 $APP 2>/dev/null; do r=$(rss_kib); [ "$r" -gt "$(cat "$PEAK_FILE")" ] && echo "$r" > "$PEAK_FILE"; sleep 0.05; done ) &
 SAMPLER=$!
 
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$APP/stat"; }
+CPU_BEFORE=$(cpu_ticks)
 UPLOAD=$(curl -sS -o "$WORK/response.html" -w '%{http_code} %{time_total}' -b "$JAR" \
   -H "HX-Request: true" -H "RequestVerificationToken: $HXTOKEN" \
   -F "file=@$WORK/big.mp4;type=video/mp4" "$URL/content/$CONTENT/upload/long")
+CPU_AFTER=$(cpu_ticks)
 kill $SAMPLER 2>/dev/null || true
 STATUS=${UPLOAD% *}; UP_SECONDS=${UPLOAD#* }
 PEAK_RSS=$(cat "$PEAK_FILE")
@@ -58,13 +61,14 @@ RAW_AFTER=$(raw_copy)
 
 STORED=$(ls "$WORK/media" | grep -c -E '^[0-9a-f]{32}\.mp4$' || true)
 
-awk -v size="$SIZE_MIB" -v up="$UP_SECONDS" -v rawA="$RAW_BEFORE" -v rawB="$RAW_AFTER" -v base="$BASE_RSS" -v peak="$PEAK_RSS" -v status="$STATUS" -v stored="$STORED" 'BEGIN {
+awk -v size="$SIZE_MIB" -v up="$UP_SECONDS" -v rawA="$RAW_BEFORE" -v rawB="$RAW_AFTER" -v base="$BASE_RSS" -v peak="$PEAK_RSS" -v status="$STATUS" -v stored="$STORED" -v cpu="$(( (CPU_AFTER - CPU_BEFORE) * 1000 / $(getconf CLK_TCK) ))" 'BEGIN {
   raw = (rawA + rawB) / 2; upRate = size / up; rawRate = size / raw; growth = (peak - base) / 1024;
   printf "upload benchmark: %d MiB through POST /content/{id}/upload/long on loopback\n", size;
   printf "  HTTP status                 %s (files stored: %d)\n", status, stored;
   printf "  upload rate                 %8.1f MB/s  (%.2f s)\n", upRate, up;
   printf "  raw disk write rate (dd)    %8.1f MB/s  (%.2f s; mean of %.2f s before and %.2f s after)\n", rawRate, raw, rawA, rawB;
   printf "  ratio upload / raw          %8.2f      (goal >= 0.80)\n", upRate / rawRate;
+  printf "  server CPU for the upload    %8.2f s     (%.2f s per GiB)\n", cpu / 1000, cpu / 1000 / (size / 1024);
   printf "  server RSS before / peak    %8.1f / %.1f MB\n", base / 1024, peak / 1024;
   printf "  server peak memory growth   %8.1f MB    (goal <= 64 MB)\n", growth;
 }'
