@@ -4,6 +4,7 @@ using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.RegularExpressions;
 using Npgsql;
+using static VideoStudio.Bench.BenchSupport;
 
 // Live cards under load: N signed-in SSE clients on one content item, a committed change, and the time from the commit to
 // the last client holding the new card HTML, beside PostgreSQL's own NOTIFY→LISTEN round trip in the same run.
@@ -29,7 +30,7 @@ var handler = new SocketsHttpHandler
 using var http = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = Timeout.InfiniteTimeSpan };
 
 await WaitForAppAsync();
-var cookie = await SignInAsync();
+var cookie = await SignInAsync(http, Email, Password);
 var contentId = await ScalarAsync<Guid>(
     "SELECT c.id FROM content c JOIN business_members m ON m.business_id = c.business_id JOIN asp_net_users u ON u.id = m.user_id " +
     "WHERE u.email = @email ORDER BY c.title LIMIT 1", ("email", Email));
@@ -47,24 +48,8 @@ listen.Notification += (_, e) =>
         noticeSeen.Release();
     }
 };
-await using (var command = new NpgsqlCommand($"LISTEN {Channel}", listen))
-{
-    await command.ExecuteNonQueryAsync();
-}
 using var stopListening = new CancellationTokenSource();
-var listenLoop = Task.Run(async () =>
-{
-    try
-    {
-        while (true)
-        {
-            await listen.WaitAsync(stopListening.Token);
-        }
-    }
-    catch (OperationCanceledException)
-    {
-    }
-});
+var listenLoop = await ListenAsync(listen, stopListening.Token, Channel);
 
 await using var writer = new NpgsqlConnection(connectionString);
 await writer.OpenAsync();
@@ -156,20 +141,7 @@ async Task<string> MeasureAsync(int count)
     }
     var perStream = (rssHeld - rssBefore) / (double)Math.Max(held, 1);
     Console.WriteLine($"{count} clients: {rounds} rounds done; {LoadAverage()}{(missed > 0 ? $", {missed} client-rounds missed the change within 60 s" : "")}");
-    return $"{count,7} | {held,6} | {rounds,6} | {P(lastClient, 50),10:F2} / {P(lastClient, 99),8:F2} ms | {P(eachClient, 50),10:F2} / {P(eachClient, 99),8:F2} ms | {P(notify, 50),7:F2} / {P(notify, 99),6:F2} ms | {perStream / 1024,8:F1} KB ({(rssHeld - rssBefore) / 1048576.0:F1} MB / {held})";
-}
-
-// Other work on the machine skews every figure; printed so a reader can tell.
-static string LoadAverage() => "load average " + string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-
-static double P(List<double> values, int percentile)
-{
-    if (values.Count == 0)
-    {
-        return double.NaN;
-    }
-    var sorted = values.Order().ToList();
-    return sorted[(int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1];
+    return $"{count,7} | {held,6} | {rounds,6} | {Percentile(lastClient, 50),10:F2} / {Percentile(lastClient, 99),8:F2} ms | {Percentile(eachClient, 50),10:F2} / {Percentile(eachClient, 99),8:F2} ms | {Percentile(notify, 50),7:F2} / {Percentile(notify, 99),6:F2} ms | {perStream / 1024,8:F1} KB ({(rssHeld - rssBefore) / 1048576.0:F1} MB / {held})";
 }
 
 // RSS after the server has been quiet for a moment, so connection bursts and renders in flight do not count.
@@ -202,30 +174,6 @@ async Task WaitForAppAsync()
         }
         await Task.Delay(250);
     }
-}
-
-async Task<string> SignInAsync()
-{
-    var page = await http.GetAsync("/account/login");
-    var antiforgeryCookie = string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
-    var html = await page.Content.ReadAsStringAsync();
-    var token = Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"|value=\"([^\"]+)\"[^>]*name=\"__RequestVerificationToken\"");
-    var request = new HttpRequestMessage(HttpMethod.Post, "/account/login")
-    {
-        Content = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Input.Email"] = Email,
-            ["Input.Password"] = Password,
-            ["__RequestVerificationToken"] = token.Groups[1].Success ? token.Groups[1].Value : token.Groups[2].Value,
-        }),
-    };
-    request.Headers.Add("Cookie", antiforgeryCookie);
-    var response = await http.SendAsync(request);
-    if (response.StatusCode != HttpStatusCode.Redirect || !response.Headers.TryGetValues("Set-Cookie", out var set))
-    {
-        throw new InvalidOperationException($"Sign-in as {Email} failed with {(int)response.StatusCode}; is the demo data seeded?");
-    }
-    return string.Join("; ", set.Select(c => c.Split(';')[0]));
 }
 
 async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)

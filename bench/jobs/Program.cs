@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using Npgsql;
+using static VideoStudio.Bench.BenchSupport;
+
+// Click → job running: Generate posted to a web process that runs no jobs, and the moment the worker process starts the
+// generation job, beside PostgreSQL's own NOTIFY→LISTEN round trip measured in the same rounds. Prints figures; asserts
+// nothing. Started by bench/jobs/run.sh, which brings up the database, the web process and the worker.
+
+var options = args.Chunk(2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
+var connectionString = options["db"];
+var runs = int.Parse(options["runs"]);
+var workerPid = options["worker-pid"];
+
+const string Email = "editor@northwind.demo";
+const string Password = "Editor!2026";
+const string CardChannel = "video_card_changed";
+const string PingChannel = "jobs_bench_ping";
+// The first clicks run code neither process has compiled yet; they are made but not counted.
+const int WarmUp = 3;
+var pause = TimeSpan.FromMilliseconds(100);
+
+using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+{
+    BaseAddress = new Uri(options["url"]),
+    Timeout = TimeSpan.FromSeconds(30),
+};
+var cookie = await SignInAsync(http, Email, Password);
+await using var data = NpgsqlDataSource.Create(connectionString);
+
+// One fresh slot per run, so every click starts a generation; the scripts are those of a seeded Northwind item.
+var slots = new List<Guid>();
+await using (var insert = data.CreateCommand(
+    "INSERT INTO content (id, business_id, title, video_script, created_at, updated_at) " +
+    "SELECT gen_random_uuid(), c.business_id, 'Job pickup ' || n, c.video_script, now(), now() " +
+    "FROM content c CROSS JOIN generate_series(1, $1) n WHERE c.title = 'Sourdough starter in five days' RETURNING id"))
+{
+    insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = WarmUp + runs });
+    await using var reader = await insert.ExecuteReaderAsync();
+    while (await reader.ReadAsync())
+    {
+        slots.Add(reader.GetGuid(0));
+    }
+}
+if (slots.Count != WarmUp + runs)
+{
+    throw new InvalidOperationException("The seeded Northwind item is missing; is the demo data seeded?");
+}
+
+// htmx sends the antiforgery token of the page with every post; the page also sets the matching cookie.
+var page = new HttpRequestMessage(HttpMethod.Get, $"/content/{slots[0]}");
+page.Headers.Add("Cookie", cookie);
+using (var response = await http.SendAsync(page))
+{
+    response.EnsureSuccessStatusCode();
+    var html = await response.Content.ReadAsStringAsync();
+    var token = Regex.Match(html, "hx-headers=.\\{(?:&quot;|\")RequestVerificationToken(?:&quot;|\"):(?:&quot;|\")([^&\"]+)");
+    if (!token.Success)
+    {
+        throw new InvalidOperationException("The content page carries no antiforgery token for htmx.");
+    }
+    http.DefaultRequestHeaders.Add("RequestVerificationToken", token.Groups[1].Value);
+    if (response.Headers.TryGetValues("Set-Cookie", out var set))
+    {
+        cookie = string.Join("; ", set.Select(c => c.Split(';')[0]).Prepend(cookie));
+    }
+}
+http.DefaultRequestHeaders.Add("Cookie", cookie);
+http.DefaultRequestHeaders.Add("HX-Request", "true");
+
+await using var listen = await data.OpenConnectionAsync();
+await using var writer = await data.OpenConnectionAsync();
+var pingAt = 0L;
+var pingSeen = new SemaphoreSlim(0);
+var cardChanged = new SemaphoreSlim(0);
+var watched = "";
+listen.Notification += (_, e) =>
+{
+    if (e.Channel == PingChannel)
+    {
+        Volatile.Write(ref pingAt, Stopwatch.GetTimestamp());
+        pingSeen.Release();
+    }
+    else if (e.Payload == Volatile.Read(ref watched))
+    {
+        cardChanged.Release();
+    }
+};
+using var stopListening = new CancellationTokenSource();
+var listenLoop = await ListenAsync(listen, stopListening.Token, PingChannel, CardChannel);
+
+Console.WriteLine($"{runs} runs after {WarmUp} uncounted ones, one click at a time: each Generate is posted when the worker (pid {workerPid}) " +
+    $"has no job enqueued or running and {pause.TotalMilliseconds:0} ms have passed, so every figure is an idle worker's pickup.");
+Console.WriteLine($"{Environment.ProcessorCount} cores shared by PostgreSQL, both processes and this client; {LoadAverage()}");
+
+var pickup = new List<double>();
+var enqueued = new List<double>();
+var answered = new List<double>();
+var notify = new List<double>();
+var elsewhere = 0;
+var webhookLost = 0;
+for (var run = -WarmUp; run < runs; run++)
+{
+    var slot = slots[run + WarmUp];
+    Volatile.Write(ref watched, $"{slot}:long");
+
+    while (pingSeen.CurrentCount > 0)
+    {
+        await pingSeen.WaitAsync();
+    }
+    var pingStart = Stopwatch.GetTimestamp();
+    await using (var ping = new NpgsqlCommand($"SELECT pg_notify('{PingChannel}', '{run}')", writer))
+    {
+        await ping.ExecuteNonQueryAsync();
+    }
+    if (await pingSeen.WaitAsync(TimeSpan.FromSeconds(10)) && run >= 0)
+    {
+        notify.Add(Stopwatch.GetElapsedTime(pingStart, Volatile.Read(ref pingAt)).TotalMilliseconds);
+    }
+
+    var clickedAt = DateTime.UtcNow;
+    var clickStart = Stopwatch.GetTimestamp();
+    using (var response = await http.PostAsync($"/content/{slot}?handler=Generate&slot=long", null))
+    {
+        await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"Generate answered {(int)response.StatusCode} in run {run + 1}.");
+        }
+    }
+    if (run < 0)
+    {
+        await SettleAsync(slot);
+        continue;
+    }
+    answered.Add(Stopwatch.GetElapsedTime(clickStart).TotalMilliseconds);
+    webhookLost += await SettleAsync(slot) ? 0 : 1;
+
+    // The generation's first job: when the web process enqueued it and when the worker started running it.
+    await using (var states = data.CreateCommand(
+        "SELECT extract(epoch FROM e.createdat)::float8, extract(epoch FROM p.createdat)::float8, p.data->>'ServerId' " +
+        "FROM video_generations g JOIN hangfire.job j ON j.arguments::text LIKE '%' || g.id || '%' " +
+        "JOIN hangfire.state e ON e.jobid = j.id AND e.name = 'Enqueued' JOIN hangfire.state p ON p.jobid = j.id AND p.name = 'Processing' " +
+        "WHERE g.content_id = $1 ORDER BY j.id, p.id LIMIT 1"))
+    {
+        states.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = slot });
+        await using var reader = await states.ExecuteReaderAsync();
+        if (await reader.ReadAsync())
+        {
+            var click = (clickedAt - DateTime.UnixEpoch).TotalSeconds;
+            enqueued.Add((reader.GetDouble(0) - click) * 1000);
+            pickup.Add((reader.GetDouble(1) - click) * 1000);
+            elsewhere += reader.GetString(2).Contains($":{workerPid}:", StringComparison.Ordinal) ? 0 : 1;
+        }
+    }
+    await Task.Delay(pause);
+}
+await stopListening.CancelAsync();
+await listenLoop;
+
+Console.WriteLine($"at the end: {LoadAverage()}");
+if (pickup.Count < runs || elsewhere > 0)
+{
+    Console.WriteLine($"warning: {runs - pickup.Count} runs without a Processing state, {elsewhere} jobs started by another process than the worker");
+}
+if (webhookLost > 0)
+{
+    // The simulator renders in no time, so its webhook can arrive while the submitting run still holds the generation's lock.
+    Console.WriteLine($"{webhookLost} renders finished before their submitting run let go of the generation: the webhook's job found it " +
+        "locked and left it to the poll, an hour away here");
+}
+Console.WriteLine();
+Console.WriteLine("                                         p50        p99        max");
+Row("click → job running on the worker", pickup);
+Row("  click → job enqueued (web)", enqueued);
+Row("  enqueued → running (worker)", pickup.Zip(enqueued, (p, e) => p - e).ToList());
+Row("click → web answered", answered);
+Row("NOTIFY→LISTEN (raw, same rounds)", notify);
+Console.WriteLine();
+Console.WriteLine($"jobs-bench runs={pickup.Count} pickup_p50_ms={Percentile(pickup, 50):F2} pickup_p99_ms={Percentile(pickup, 99):F2} " +
+    $"pickup_max_ms={pickup.DefaultIfEmpty(double.NaN).Max():F2} notify_p50_ms={Percentile(notify, 50):F2} notify_p99_ms={Percentile(notify, 99):F2}");
+return;
+
+static void Row(string label, List<double> values) =>
+    Console.WriteLine($"{label,-36} {Percentile(values, 50),7:F2} ms {Percentile(values, 99),7:F2} ms {values.DefaultIfEmpty(double.NaN).Max(),7:F2} ms");
+
+// Waits until the worker has no job enqueued or running and the generation is finished, or, when its webhook was lost, has
+// been submitted a while; returns whether it finished. Every state of a generation notifies its card, so the waits are short.
+async Task<bool> SettleAsync(Guid slot)
+{
+    var since = Stopwatch.StartNew();
+    while (true)
+    {
+        await cardChanged.WaitAsync(TimeSpan.FromMilliseconds(250));
+        await using var command = data.CreateCommand(
+            "SELECT g.status, NOT EXISTS (SELECT FROM hangfire.job WHERE statename IN ('Enqueued', 'Processing')) " +
+            "FROM video_generations g WHERE g.content_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = slot });
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var (status, idle) = (reader.GetString(0), reader.GetBoolean(1));
+        if (idle && status is not ("queued" or "submitted" or "processing"))
+        {
+            return true;
+        }
+        if (idle && status == "submitted" && since.Elapsed > TimeSpan.FromSeconds(2))
+        {
+            return false;
+        }
+        if (since.Elapsed > TimeSpan.FromSeconds(60))
+        {
+            throw new TimeoutException($"Generation of {slot} is still {status} after a minute; see the app logs.");
+        }
+    }
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Click → job running: Generate posted to a web process without a job server, and the moment a separate worker process
+# starts the generation job (its Hangfire 'Processing' state), p50/p99 over N runs, beside the raw NOTIFY→LISTEN round
+# trip measured in the same run. Prints figures; asserts nothing. Loopback only; bounded in time.
+# Usage: bench/jobs/run.sh [runs, default 200]; ports BENCH_JOBS_PORT and the next one (default 5111, 5112).
+set -euo pipefail
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$REPO_ROOT/scripts/postgres.sh"
+source "$REPO_ROOT/bench/lib.sh"
+
+RUNS="${1:-200}"
+WEB_PORT="${BENCH_JOBS_PORT:-5111}"
+WORKER_PORT=$((WEB_PORT + 1))
+WORK="$REPO_ROOT/.data/bench-jobs"
+rm -rf "$WORK"; mkdir -p "$WORK"
+DB=videostudio_bench_jobs
+bench_database "$DB"
+bench_build
+dotnet build "$REPO_ROOT/bench/jobs/JobsBench.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+
+PIDS=()
+cleanup() {
+  if [ ${#PIDS[@]} -gt 0 ]; then kill "${PIDS[@]}" 2>/dev/null || true; wait "${PIDS[@]}" 2>/dev/null || true; fi
+  psql_admin -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
+}
+trap cleanup EXIT
+
+# The web process serves the simulator and receives its webhooks, which finish each render; the polling continuation is
+# an hour away so that no leftover job of an earlier run lands on the worker while a later click is measured.
+SIM=(HeyGen__BaseUrl="http://127.0.0.1:$WEB_PORT/heygen-sim" HeyGen__Simulator__WebhookUrl="http://127.0.0.1:$WEB_PORT/webhooks/heygen"
+  HeyGen__PollInterval=01:00:00)
+bench_start_app "$DB" "$WEB_PORT" "$WORK" Studio__RunJobs=false "${SIM[@]}"; WEB=$APP_URL; PIDS+=("$APP_PID")
+bench_start_app "$DB" "$WORKER_PORT" "$WORK" Studio__ServePages=false Studio__Migrate=false Studio__SeedDemo=false "${SIM[@]}"
+WORKER_PID=$APP_PID; PIDS+=("$APP_PID")
+for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$WORKER_PORT/healthz" && break; sleep 0.5; done
+echo "web: $WEB (pid ${PIDS[0]}, no job server); worker: pid $WORKER_PID (jobs only)"
+
+timeout 1200 dotnet "$REPO_ROOT/bench/jobs/bin/Release/net10.0/JobsBench.dll" \
+  --url "$WEB" --db "$(connection_string "$DB")" --runs "$RUNS" --worker-pid "$WORKER_PID" \
+  || { echo "The benchmark did not finish; see the app logs in .data/bench-jobs/"; exit 1; }
