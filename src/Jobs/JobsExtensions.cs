@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using VideoStudio.Core.Data;
 using VideoStudio.Jobs.Generation;
 using VideoStudio.Jobs.HeyGen;
@@ -42,7 +41,7 @@ public static class JobsExtensions
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(WithoutCommitWait(connectionString)), new PostgreSqlStorageOptions
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
             {
                 // NOTIFY is sent by the enqueuing process, so every process sets it, not only the workers.
                 EnableLongPolling = true,
@@ -62,24 +61,6 @@ public static class JobsExtensions
             services.AddHostedService<RecurringJobsSetup>();
         }
         return builder;
-    }
-
-    /// <summary>
-    /// Hangfire's own commits do not wait for the WAL flush. Four of them stand between a click and the job running
-    /// (creating the job and enqueueing it in the web process, fetching it and taking its state lock in the worker), and
-    /// the NOTIFY that wakes the worker leaves only once its commit is flushed; measured with bench/jobs, each of them
-    /// waited about 3 ms at the median and up to tens of ms when the disk was busy. What this risks is the last fraction
-    /// of a second of Hangfire's writes if PostgreSQL or its machine crashes (an app crash loses nothing); the app's own
-    /// data keeps synchronous commits. A lost enqueue leaves the generation queued until the sweeper times it out, as a
-    /// web process dying between its two commits already does; a lost fetch runs the job again, which the job's lock
-    /// and re-read make harmless.
-    /// </summary>
-    private static string WithoutCommitWait(string connectionString)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        // Put first, so a synchronous_commit the connection string sets itself still wins.
-        builder.Options = ("-c synchronous_commit=off " + builder.Options).TrimEnd();
-        return builder.ConnectionString;
     }
 
     /// <summary>
