@@ -23,10 +23,9 @@ public static class StudioDataExtensions
     /// Tunes the connections EF Core uses for the per-request queries (measured with bench/run.sh: PostgreSQL's CPU per
     /// content page fell from about 1.2 ms to 0.4 ms). Npgsql prepares the statements a connection keeps sending, and the
     /// prepared statements use one generic plan, so PostgreSQL neither parses nor plans the card and page queries again
-    /// on every request; the frequent ones are lookups by key, for which the generic plan is the custom one. A connection taken
-    /// back into the pool is not reset, which saves a round trip per query: EF Core leaves no session state behind (no
-    /// temporary tables, LISTEN or session advisory locks; those use their own connections). An auto-prepare limit or
-    /// options the connection string sets itself are kept.
+    /// on every request; the frequent ones are lookups by key, for which the generic plan is the custom one. (Connections
+    /// are still reset when reused: that is what releases a generation lock whose unlock failed.) An auto-prepare limit
+    /// or options the connection string sets itself are kept.
     /// </summary>
     private static string Tuned(string connectionString)
     {
@@ -35,7 +34,6 @@ public static class StudioDataExtensions
         {
             builder.MaxAutoPrepare = 64;
         }
-        builder.NoResetOnClose = true;
         if (string.IsNullOrEmpty(builder.Options))
         {
             builder.Options = "-c plan_cache_mode=force_generic_plan";
