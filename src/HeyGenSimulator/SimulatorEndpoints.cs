@@ -109,6 +109,11 @@ public static class SimulatorEndpoints
                 ["details"] = new JsonObject { ["api"] = SimulatedHeyGen.RemainingQuota },
             }));
 
+        // Not HeyGen's API: lets a benchmark in another process see how many renders one generation paid for, since the
+        // simulator's memory is the only place that knows. Counts only, nothing about the videos or keys.
+        group.MapGet("/_simulator/submissions/{callbackId}", (string callbackId, SimulatedHeyGen sim) =>
+            Results.Json(new JsonObject { ["callback_id"] = callbackId, ["submissions"] = sim.SubmissionsFor(callbackId).Count }));
+
         // Signed media links of the real API need no key either.
         group.MapGet("/files/{name}", (string name) =>
         {

@@ -55,6 +55,21 @@ public class GenerateVideoJobTests
     }
 
     [Fact]
+    public async Task The_simulator_tells_an_outside_process_how_many_renders_a_generation_submitted()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey());
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
+        using var observer = new HttpClient();
+        var url = $"{HeyGenSim.Host.BaseUrl}/_simulator/submissions/{generationId}";
+        Assert.Contains("\"submissions\":0", await observer.GetStringAsync(url));
+
+        await _app.DriveAsync(generationId);
+
+        Assert.Contains("\"submissions\":1", await observer.GetStringAsync(url));
+    }
+
+    [Fact]
     public async Task Two_server_errors_are_retried_with_backoff_and_the_third_try_submits()
     {
         var tenant = await _app.CreateTenantAsync();
