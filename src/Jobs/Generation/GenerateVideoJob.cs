@@ -60,8 +60,7 @@ public sealed class GenerateVideoJob(
 
         if (clock.GetUtcNow() - generation.CreatedAt > Options.GenerationTimeout)
         {
-            await SettleAsync(generation, content, GenerationStatus.TimedOut, "timed_out",
-                $"HeyGen did not finish the video within {Options.GenerationTimeout.TotalMinutes:0} minutes. Try again; if it keeps happening, check the render in your HeyGen account.");
+            await SettleAsync(generation, content, GenerationStatus.TimedOut, "timed_out", TimedOutMessage(Options.GenerationTimeout));
             return null;
         }
 
@@ -240,6 +239,12 @@ public sealed class GenerateVideoJob(
         }
         var exponential = Options.RetryBaseDelay * Math.Pow(2, Math.Min(attempts - 1, 10));
         return exponential < Options.MaxRetryDelay ? exponential : Options.MaxRetryDelay;
+    }
+
+    public static string TimedOutMessage(TimeSpan timeout)
+    {
+        var minutes = (int)Math.Round(timeout.TotalMinutes);
+        return $"HeyGen did not finish the video within {minutes} minute{(minutes == 1 ? "" : "s")}. Try again; if it keeps happening, check the render in your HeyGen account.";
     }
 
     private static string RenderFailure(string? reason) =>

@@ -236,6 +236,12 @@ public class GenerateVideoJobTests
         Assert.Contains("AI video generation timed out.", card.Body!.TextContent);
     }
 
+    [Theory]
+    [InlineData(1, "within 1 minute.")]
+    [InlineData(20, "within 20 minutes.")]
+    public void The_timeout_is_said_in_minutes_singular_or_plural(int minutes, string words) =>
+        Assert.Contains(words, GenerateVideoJob.TimedOutMessage(TimeSpan.FromMinutes(minutes)));
+
     [Fact]
     public async Task The_job_run_twice_submits_once()
     {
