@@ -187,6 +187,10 @@ public static class SimulatorEndpoints
         {
             _ = DeliverWebhookLaterAsync(sim, video, PublicBase(http, prefix), loggers.CreateLogger(typeof(SimulatorEndpoints)));
         }
+        if (scenario.SlowAnswer)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5), sim.Clock, http.RequestAborted);
+        }
         return V2Data(new JsonObject { ["video_id"] = video.VideoId });
     }
 
