@@ -52,6 +52,10 @@ public static class JobsExtensions
                 // as every job step is re-entrant under its generation's lock.
                 UseSlidingInvisibilityTimeout = true,
                 InvisibilityTimeout = TimeSpan.FromSeconds(15),
+                // A worker killed while changing a job's state leaves that job's lock row behind; it is taken as dead after
+                // this long (Hangfire's default is 10 min, during which the job cannot move). Hangfire's own locks are held
+                // for milliseconds to a few seconds.
+                DistributedLockTimeout = TimeSpan.FromSeconds(30),
                 // Like EF migrations: only the process that migrates installs Hangfire's schema (concurrent installs race).
                 PrepareSchemaIfNecessary = builder.Configuration.GetValue("Studio:Migrate", true),
             }));

@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using VideoStudio.Tests.Infrastructure;
 
@@ -31,5 +32,21 @@ public class JobStorageTests
 
         Assert.Equal(jobId, again.JobId);
         again.RemoveFromQueue();
+    }
+
+    [Fact]
+    public async Task A_job_lock_left_by_a_worker_killed_mid_state_change_is_broken_after_half_a_minute_not_ten()
+    {
+        var storage = _app.Services.GetRequiredService<JobStorage>();
+        var client = new BackgroundJobClient(storage);
+        // Scheduled, so it sits in no queue another test fetches from.
+        var jobId = client.Create(Job.FromExpression(() => Console.WriteLine("never run")), new ScheduledState(TimeSpan.FromHours(1)));
+        // What a worker killed while moving the job to Processing leaves in Hangfire.PostgreSql's lock table.
+        await _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO hangfire.lock (resource, updatecount, acquired) VALUES ({0}, 0, now() - interval '31 seconds')", $"hangfire:job:{jobId}:state-lock"));
+
+        var changed = Task.Run(() => client.ChangeState(jobId, new DeletedState()));
+
+        Assert.True(await changed.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 }
