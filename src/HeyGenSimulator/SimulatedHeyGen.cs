@@ -21,10 +21,12 @@ public sealed class SimulatorOptions
 /// What the simulator does for one API key. The key itself picks the scenario, so a test (or a person on the settings
 /// page) chooses a failure by the key they use: a key containing "reject" is refused with 401, "error500x2" makes the
 /// first two generate calls answer 500, "throttle7" makes the first generate call answer 429 with Retry-After: 7,
-/// "renderfail" renders to a failure, "neverfinish" stays processing forever, "unavailable" gets 503 from every endpoint.
+/// "renderfail" renders to a failure, "neverfinish" stays processing forever, "unavailable" gets 503 from every endpoint,
+/// "slowanswer" accepts a render but answers generate only after 5 s (time for a client to die holding no video id).
 /// Any other key is accepted and renders.
 /// </summary>
-public sealed record SimulatorScenario(bool Reject, int ServerErrors, int? ThrottleSeconds, bool RenderFails, bool NeverFinishes, bool Unavailable = false)
+public sealed record SimulatorScenario(
+    bool Reject, int ServerErrors, int? ThrottleSeconds, bool RenderFails, bool NeverFinishes, bool Unavailable = false, bool SlowAnswer = false)
 {
     public static SimulatorScenario FromKey(string key)
     {
@@ -36,7 +38,8 @@ public sealed record SimulatorScenario(bool Reject, int ServerErrors, int? Throt
             throttle.Success ? int.Parse(throttle.Groups[1].Value) : null,
             key.Contains("renderfail", StringComparison.Ordinal),
             key.Contains("neverfinish", StringComparison.Ordinal),
-            key.Contains("unavailable", StringComparison.Ordinal));
+            key.Contains("unavailable", StringComparison.Ordinal),
+            key.Contains("slowanswer", StringComparison.Ordinal));
     }
 }
 

@@ -109,6 +109,11 @@ public static class SimulatorEndpoints
                 ["details"] = new JsonObject { ["api"] = SimulatedHeyGen.RemainingQuota },
             }));
 
+        // Not HeyGen's API: lets a benchmark in another process see how many renders one generation paid for, since the
+        // simulator's memory is the only place that knows. Counts only, nothing about the videos or keys.
+        group.MapGet("/_simulator/submissions/{callbackId}", (string callbackId, SimulatedHeyGen sim) =>
+            Results.Json(new JsonObject { ["callback_id"] = callbackId, ["submissions"] = sim.SubmissionsFor(callbackId).Count }));
+
         // Signed media links of the real API need no key either.
         group.MapGet("/files/{name}", (string name) =>
         {
@@ -181,6 +186,10 @@ public static class SimulatorEndpoints
         if (!string.IsNullOrEmpty(sim.Options.WebhookUrl) && !string.IsNullOrEmpty(sim.Options.WebhookSecret) && !scenario.NeverFinishes)
         {
             _ = DeliverWebhookLaterAsync(sim, video, PublicBase(http, prefix), loggers.CreateLogger(typeof(SimulatorEndpoints)));
+        }
+        if (scenario.SlowAnswer)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5), sim.Clock, http.RequestAborted);
         }
         return V2Data(new JsonObject { ["video_id"] = video.VideoId });
     }

@@ -46,9 +46,16 @@ public static class JobsExtensions
                 // NOTIFY is sent by the enqueuing process, so every process sets it, not only the workers.
                 EnableLongPolling = true,
                 QueuePollInterval = TimeSpan.FromSeconds(5),
-                // A job of a killed worker becomes visible again within a minute instead of Hangfire's 30.
+                // A job of a killed worker is offered again 15 s after its last keep-alive instead of Hangfire's 30 min: a
+                // kill -9 during a generation step (bench/chaos) then costs seconds, not the step's whole chain. Running
+                // jobs are kept alive every 3 s, so only a dead worker's job times out; a rare early repeat is harmless,
+                // as every job step is re-entrant under its generation's lock.
                 UseSlidingInvisibilityTimeout = true,
-                InvisibilityTimeout = TimeSpan.FromMinutes(1),
+                InvisibilityTimeout = TimeSpan.FromSeconds(15),
+                // A worker killed while changing a job's state leaves that job's lock row behind; it is taken as dead after
+                // this long (Hangfire's default is 10 min, during which the job cannot move). Hangfire's own locks are held
+                // for milliseconds to a few seconds.
+                DistributedLockTimeout = TimeSpan.FromSeconds(30),
                 // Like EF migrations: only the process that migrates installs Hangfire's schema (concurrent installs race).
                 PrepareSchemaIfNecessary = builder.Configuration.GetValue("Studio:Migrate", true),
             }));

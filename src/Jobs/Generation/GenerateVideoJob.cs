@@ -61,7 +61,7 @@ public sealed class GenerateVideoJob(
         if (clock.GetUtcNow() - generation.CreatedAt > Options.GenerationTimeout)
         {
             await SettleAsync(generation, content, GenerationStatus.TimedOut, "timed_out",
-                $"HeyGen did not finish the video within {Options.GenerationTimeout.TotalMinutes:0} minutes. Try again; if it keeps happening, check the render in your HeyGen account.");
+                IsSentButUnconfirmed(generation) ? UnconfirmedMessage : TimedOutMessage(Options.GenerationTimeout));
             return null;
         }
 
@@ -133,6 +133,25 @@ public sealed class GenerateVideoJob(
         await SettleAsync(generation, content, GenerationStatus.Failed, "render_failed", RenderFailure(reason));
     }
 
+    /// <summary>
+    /// A success webhook for a generation that was sent but has no video id: the run that sent it died before it stored
+    /// HeyGen's answer. The event's callback_id names the generation, so the video is taken over instead of made again.
+    /// </summary>
+    public async Task AdoptAsync(Guid generationId, string providerVideoId, CancellationToken ct)
+    {
+        await using var guard = await GenerationLock.TakeAsync(db, generationId, ct);
+        var generation = await db.VideoGenerations.SingleOrDefaultAsync(g => g.Id == generationId, ct);
+        if (generation is null || !generation.Status.IsActive() || !IsSentButUnconfirmed(generation))
+        {
+            return;
+        }
+        generation.ProviderVideoId = providerVideoId;
+        generation.Status = GenerationStatus.Submitted;
+        generation.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(CancellationToken.None);
+        logger.LogWarning("Generation {GenerationId}: HeyGen's webhook named video {VideoId}, which the run that sent it never stored; taken over.", generation.Id, providerVideoId);
+    }
+
     private async Task<TimeSpan?> SubmitAsync(VideoGeneration generation, Content content, HeyGenAccount account, CancellationToken ct)
     {
         var script = content.Script(generation.Slot);
@@ -141,10 +160,34 @@ public sealed class GenerateVideoJob(
             await SettleAsync(generation, content, GenerationStatus.Failed, "missing_script", "Video script is required to generate an AI avatar video.");
             return null;
         }
+        if (IsSentButUnconfirmed(generation))
+        {
+            if (!string.IsNullOrEmpty(Options.WebhookSecret))
+            {
+                // Sending again could make and bill a second video; the webhook will name the first one (AdoptAsync), or the
+                // generation times out saying why.
+                return Options.PollInterval;
+            }
+            logger.LogWarning("Generation {GenerationId}: a run died waiting for HeyGen's answer and no webhook can confirm it; sending again, which may make a second video.", generation.Id);
+        }
+
+        // Stored before sending: a run that dies waiting for the answer then leaves a trace instead of a silent resend.
+        generation.SubmittedAt = generation.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(CancellationToken.None);
         var (width, height) = generation.Slot == VideoSlot.Long ? (1280, 720) : (720, 1280);
-        var videoId = await heygen.GenerateAsync(account.ApiKey,
-            new HeyGenVideoRequest(account.AvatarId, account.VoiceId, script, width, height, $"{content.Title} · {generation.Slot.Title()}", generation.Id.ToString()),
-            ct);
+        string videoId;
+        try
+        {
+            videoId = await heygen.GenerateAsync(account.ApiKey,
+                new HeyGenVideoRequest(account.AvatarId, account.VoiceId, script, width, height, $"{content.Title} · {generation.Slot.Title()}", generation.Id.ToString()),
+                ct);
+        }
+        catch (HeyGenException)
+        {
+            // HeyGen answered with an error or could not be reached: no video was made, so a later try may send again.
+            generation.SubmittedAt = null;
+            throw;
+        }
 
         // Stored before anything else can go wrong, so no later run submits again.
         generation.ProviderVideoId = videoId;
@@ -240,6 +283,17 @@ public sealed class GenerateVideoJob(
         }
         var exponential = Options.RetryBaseDelay * Math.Pow(2, Math.Min(attempts - 1, 10));
         return exponential < Options.MaxRetryDelay ? exponential : Options.MaxRetryDelay;
+    }
+
+    private static bool IsSentButUnconfirmed(VideoGeneration generation) => generation is { ProviderVideoId: null, SubmittedAt: not null };
+
+    private const string UnconfirmedMessage =
+        "The app stopped while sending this video to HeyGen and HeyGen never confirmed it. Check your HeyGen account for it before you retry, so it is not made twice.";
+
+    public static string TimedOutMessage(TimeSpan timeout)
+    {
+        var minutes = (int)Math.Round(timeout.TotalMinutes);
+        return $"HeyGen did not finish the video within {minutes} minute{(minutes == 1 ? "" : "s")}. Try again; if it keeps happening, check the render in your HeyGen account.";
     }
 
     private static string RenderFailure(string? reason) =>

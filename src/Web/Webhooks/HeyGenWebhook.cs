@@ -90,6 +90,10 @@ public static class HeyGenWebhook
         }
         else
         {
+            if (generation.ProviderVideoId is null && videoId is not null)
+            {
+                await job.AdoptAsync(generationId, videoId, ct);
+            }
             // The download can take a while; the job fetches a freshly signed link and stores the file.
             GenerateVideoJob.Enqueue(jobs, generationId);
         }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -25,6 +26,7 @@ public sealed class StudioApp : WebApplicationFactory<Program>
     public string ConnectionString { get; }
     public string MediaRoot { get; }
     public LogCapture Logs { get; } = new();
+    public DatabaseOutage Outage { get; } = new();
 
     private StudioApp()
     {
@@ -55,6 +57,7 @@ public sealed class StudioApp : WebApplicationFactory<Program>
         builder.UseSetting("HeyGen:BaseUrl", HeyGenSim.Host.BaseUrl);
         builder.UseSetting("HeyGen:WebhookSecret", HeyGenSim.WebhookSecret);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.ConfigureServices(services => services.ConfigureDbContext<StudioDb>(o => o.AddInterceptors(Outage)));
     }
 
     /// <summary>Every upload, finished or failed, leaves nothing in the staging folder. Holds for tests in <see cref="MediaCollection"/>, which run one at a time.</summary>

@@ -1,8 +1,10 @@
+using System.Net;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
+using VideoStudio.HeyGenSimulator;
 using VideoStudio.Jobs.Generation;
 using VideoStudio.Jobs.HeyGen;
 using VideoStudio.Tests.Infrastructure;
@@ -52,6 +54,21 @@ public class GenerateVideoJobTests
         var card = await (await tenant.Client.GetAsync($"/content/{contentId}?handler=Card&slot={slot.Key()}")).FragmentAsync();
         Assert.Equal("video", card.QuerySelector($"#video-card-{slot.Key()}")!.GetAttribute("data-state"));
         Assert.Equal($"/media/{asset.StorageKey}", card.QuerySelector("video")!.GetAttribute("src"));
+    }
+
+    [Fact]
+    public async Task The_simulator_tells_an_outside_process_how_many_renders_a_generation_submitted()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey());
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
+        using var observer = new HttpClient();
+        var url = $"{HeyGenSim.Host.BaseUrl}/_simulator/submissions/{generationId}";
+        Assert.Contains("\"submissions\":0", await observer.GetStringAsync(url));
+
+        await _app.DriveAsync(generationId);
+
+        Assert.Contains("\"submissions\":1", await observer.GetStringAsync(url));
     }
 
     [Fact]
@@ -221,6 +238,12 @@ public class GenerateVideoJobTests
         Assert.Contains("AI video generation timed out.", card.Body!.TextContent);
     }
 
+    [Theory]
+    [InlineData(1, "within 1 minute.")]
+    [InlineData(20, "within 20 minutes.")]
+    public void The_timeout_is_said_in_minutes_singular_or_plural(int minutes, string words) =>
+        Assert.Contains(words, GenerateVideoJob.TimedOutMessage(TimeSpan.FromMinutes(minutes)));
+
     [Fact]
     public async Task The_job_run_twice_submits_once()
     {
@@ -235,6 +258,59 @@ public class GenerateVideoJobTests
         Assert.Equal(1, HeyGenSim.State.GenerateCallsFor(key));
         Assert.Single(HeyGenSim.State.SubmissionsFor(generationId.ToString()));
         Assert.Equal(GenerationStatus.Processing, (await _app.GenerationAsync(generationId)).Status);
+    }
+
+    [Fact]
+    public async Task A_run_that_dies_waiting_for_HeyGens_answer_is_not_sent_again_and_the_webhook_hands_over_the_video()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var key = HeyGenSim.NewKey("slowanswer");
+        await tenant.ConfigureHeyGenAsync(key);
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
+
+        // A worker killed after HeyGen accepted the render, before the answer (the video id) came back.
+        using var dies = new CancellationTokenSource();
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var run = scope.ServiceProvider.GetRequiredService<GenerateVideoJob>().StepAsync(generationId, dies.Token);
+            for (var i = 0; i < 200 && HeyGenSim.State.SubmissionsFor(generationId.ToString()).Count == 0; i++)
+            {
+                await Task.Delay(25);
+            }
+            await dies.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        }
+        var video = Assert.Single(HeyGenSim.State.SubmissionsFor(generationId.ToString()));
+        Assert.Null((await _app.GenerationAsync(generationId)).ProviderVideoId);
+
+        Assert.NotNull(await _app.StepAsync(generationId));
+        Assert.Equal(1, HeyGenSim.State.GenerateCallsFor(key));
+
+        var webhook = await SimulatorEndpoints.DeliverWebhookAsync(_app.CreateBrowserlessClient(), "/webhooks/heygen", HeyGenSim.WebhookSecret, video, HeyGenSim.Host.BaseUrl);
+        Assert.Equal(HttpStatusCode.OK, webhook.StatusCode);
+        Assert.Equal(video.VideoId, (await _app.GenerationAsync(generationId)).ProviderVideoId);
+
+        await _app.DriveAsync(generationId);
+        Assert.Equal(GenerationStatus.Completed, (await _app.GenerationAsync(generationId)).Status);
+        Assert.Equal(1, HeyGenSim.State.GenerateCallsFor(key));
+    }
+
+    [Fact]
+    public async Task A_sent_but_never_confirmed_generation_times_out_asking_to_check_HeyGen_before_a_retry()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var key = HeyGenSim.NewKey();
+        await tenant.ConfigureHeyGenAsync(key);
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long, DateTimeOffset.UtcNow.AddMinutes(-21));
+        await _app.WithDbAsync(db => db.VideoGenerations.Where(g => g.Id == generationId)
+            .ExecuteUpdateAsync(s => s.SetProperty(g => g.SubmittedAt, DateTimeOffset.UtcNow.AddMinutes(-21))));
+
+        Assert.Null(await _app.StepAsync(generationId));
+
+        var timedOut = await _app.GenerationAsync(generationId);
+        Assert.Equal(GenerationStatus.TimedOut, timedOut.Status);
+        Assert.StartsWith("The app stopped while sending this video to HeyGen and HeyGen never confirmed it.", timedOut.ErrorMessage);
+        Assert.Equal(0, HeyGenSim.State.GenerateCallsFor(key));
     }
 
     [Fact]

@@ -31,6 +31,25 @@ public class CardChangeNotificationsTests
     }
 
     [Fact]
+    public async Task Inserting_a_generation_or_an_asset_sends_its_own_notice_and_no_empty_one()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        await using var writer = new NpgsqlConnection(_app.ConnectionString);
+        await writer.OpenAsync();
+        // Everything this one connection sends: an empty notice names no content to filter on.
+        await using var notices = await Notices.ListenAsync(_app.ConnectionString, e => e.PID == writer.ProcessID);
+
+        await Execute(writer, $"INSERT INTO video_generations (id, content_id, slot, status, attempts, created_at, updated_at) VALUES ('{Guid.NewGuid()}', '{id}', 'short', 'queued', 0, now(), now())");
+        await Execute(writer, $"INSERT INTO video_assets (id, content_id, slot, source, storage_key, original_file_name, content_type, size_bytes, sha256, created_at) " +
+                              $"VALUES ('{Guid.NewGuid()}', '{id}', 'long', 'upload', 'k.mp4', 'k.mp4', 'video/mp4', 1, 'x', now())");
+        // The last notice marks the end: an empty one sent by either insert would arrive before it.
+        await Execute(writer, $"UPDATE content SET video_short_url = '/media/end.mp4' WHERE id = '{id}'");
+
+        Assert.Equal([$"{id}:short", $"{id}:long", $"{id}:short"], [await notices.NextAsync(), await notices.NextAsync(), await notices.NextAsync()]);
+    }
+
+    [Fact]
     public async Task Content_notifies_the_slot_whose_video_or_script_changed_and_nothing_for_the_title()
     {
         var tenant = await _app.CreateTenantAsync();
@@ -99,6 +118,12 @@ public class CardChangeNotificationsTests
 
     private Task Sql(string sql) => _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
 
+    private static async Task Execute(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>A plain LISTEN connection of the test's own, on the channel the app listens to.</summary>
     private sealed class Notices : IAsyncDisposable
     {
@@ -107,13 +132,12 @@ public class CardChangeNotificationsTests
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _pump;
 
-        // Other tests share the database and the channel: only notices about this test's content count.
-        private Notices(NpgsqlConnection connection, Guid[] about)
+        private Notices(NpgsqlConnection connection, Func<NpgsqlNotificationEventArgs, bool> counts)
         {
             _connection = connection;
             _connection.Notification += (_, e) =>
             {
-                if (about.Any(id => e.Payload.StartsWith($"{id}:", StringComparison.Ordinal)))
+                if (counts(e))
                 {
                     _received.Writer.TryWrite(e.Payload);
                 }
@@ -133,7 +157,11 @@ public class CardChangeNotificationsTests
             });
         }
 
-        public static async Task<Notices> ListenAsync(string connectionString, params Guid[] about)
+        // Other tests share the database and the channel: only notices about this test's content count.
+        public static Task<Notices> ListenAsync(string connectionString, params Guid[] about) =>
+            ListenAsync(connectionString, e => about.Any(id => e.Payload.StartsWith($"{id}:", StringComparison.Ordinal)));
+
+        public static async Task<Notices> ListenAsync(string connectionString, Func<NpgsqlNotificationEventArgs, bool> counts)
         {
             var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
             await connection.OpenAsync();
@@ -141,7 +169,7 @@ public class CardChangeNotificationsTests
             {
                 await listen.ExecuteNonQueryAsync();
             }
-            return new Notices(connection, about);
+            return new Notices(connection, counts);
         }
 
         public async Task<string> NextAsync()

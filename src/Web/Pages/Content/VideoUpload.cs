@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using Npgsql;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Core.Media;
@@ -68,7 +69,20 @@ public sealed class VideoUpload(StudioDb db, MediaStore store, Microsoft.Extensi
                 }
                 var fileName = SafeFileName(disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : disposition.FileName.Value);
                 var staged = await store.StageAsync(section.Body, max, http.RequestAborted);
-                var asset = await SlotVideos.AttachAsync(db, store, content.Id, slot, staged, VideoSource.Upload, fileName, userId, CancellationToken.None);
+                VideoAsset asset;
+                try
+                {
+                    asset = await SlotVideos.AttachAsync(db, store, content.Id, slot, staged, VideoSource.Upload, fileName, userId, CancellationToken.None);
+                }
+                catch (Exception down) when (IsDatabaseUnavailable(down))
+                {
+                    // The file arrived while PostgreSQL was away (a restart, a failover): AttachAsync removed it again and the
+                    // slot never changed, which is what the editor must hear instead of an error page.
+                    log.LogWarning("Upload for content {ContentId} {Slot} arrived but could not be saved: {Reason}", content.Id, slot.Key(), down.Message);
+                    await TryRecordAsync(content, slot, VideoEventLog.Failed, userId, staged.SizeBytes, clock, "database_unavailable");
+                    return new(null, "The video arrived but could not be saved because the database is not answering. Your previous video is unchanged; try again in a minute.",
+                        StatusCodes.Status503ServiceUnavailable);
+                }
                 await RecordAsync(content, slot, VideoEventLog.Succeeded, userId, asset.SizeBytes, clock, null, asset.Id);
                 log.LogInformation("Upload stored as asset {AssetId} for content {ContentId} {Slot}: {Bytes} bytes in {Ms} ms",
                     asset.Id, content.Id, slot.Key(), asset.SizeBytes, clock.ElapsedMilliseconds);
@@ -90,6 +104,22 @@ public sealed class VideoUpload(StudioDb db, MediaStore store, Microsoft.Extensi
             return new(null, "The upload was interrupted before the whole file arrived. Your previous video is unchanged; try again.", StatusCodes.Status400BadRequest);
         }
     }
+
+    private async Task TryRecordAsync(Core.Data.Content content, VideoSlot slot, string outcome, string userId, long? bytes, Stopwatch clock, string errorKind)
+    {
+        try
+        {
+            await RecordAsync(content, slot, outcome, userId, bytes, clock, errorKind);
+        }
+        catch (Exception down) when (IsDatabaseUnavailable(down))
+        {
+            // Still away: this failure goes unrecorded, like everything else written during the outage.
+        }
+    }
+
+    /// <summary>PostgreSQL unreachable or going down, possibly wrapped by EF Core (DbUpdateException, transient-failure wrappers).</summary>
+    private static bool IsDatabaseUnavailable(Exception e) =>
+        e is NpgsqlException { IsTransient: true } || (e.InnerException is { } inner && IsDatabaseUnavailable(inner));
 
     private async Task RecordAsync(Core.Data.Content content, VideoSlot slot, string outcome, string userId, long? bytes, Stopwatch clock, string? errorKind, Guid? assetId = null)
     {

@@ -201,6 +201,31 @@ public class UploadLimitTests
         _app.AssertNoStagedFilesLeft();
     }
 
+    [Fact]
+    public async Task A_file_that_arrives_while_the_database_is_away_is_refused_in_plain_words_and_the_old_video_stays()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+        await tenant.UploadAsync(page, id, "long", Videos.Mp4, "keep.mp4");
+        var body = new CountingContent(StudioApp.UploadLimit / 2, declareLength: false, halfway: () => _app.Outage.Begin(id));
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await tenant.Client.HtmxPostAsync(page, Videos.UploadUrl(id, "long"), body.AsMultipart("during-outage.mp4"));
+        }
+        finally
+        {
+            _app.Outage.End(id);
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("could not be saved because the database is not answering. Your previous video is unchanged", await response.Content.ReadAsStringAsync());
+        Assert.Equal("keep.mp4", await _app.WithDbAsync(db => db.VideoAssets.Where(a => a.ContentId == id && a.ReplacedAt == null).Select(a => a.OriginalFileName).SingleAsync()));
+        _app.AssertNoStagedFilesLeft();
+    }
+
     // The server notices a vanished client on its own schedule; this waits for its record, not for a speed.
     private async Task<string?> WaitForOutcomeAsync(Guid contentId, string outcome)
     {
@@ -216,8 +241,9 @@ public class UploadLimitTests
         return null;
     }
 
-    /// <summary>An MP4-looking body of a given size that counts how much of it the server pulled, and can hang up midway.</summary>
-    private sealed class CountingContent(long size, bool declareLength, long failAfter = long.MaxValue, CancellationTokenSource? disconnect = null) : HttpContent
+    /// <summary>An MP4-looking body of a given size that counts how much of it the server pulled, and can hang up or act midway.</summary>
+    private sealed class CountingContent(
+        long size, bool declareLength, long failAfter = long.MaxValue, CancellationTokenSource? disconnect = null, Action? halfway = null) : HttpContent
     {
         public long BytesRead { get; private set; }
 
@@ -231,8 +257,14 @@ public class UploadLimitTests
         {
             var chunk = new byte[16 * 1024];
             Videos.Mp4.AsSpan(0, 64).CopyTo(chunk);
+            var halfwayDone = halfway is null;
             while (BytesRead < size)
             {
+                if (!halfwayDone && BytesRead >= size / 2)
+                {
+                    halfway!();
+                    halfwayDone = true;
+                }
                 if (BytesRead >= failAfter && disconnect is not null)
                 {
                     // Cancelling the request is how a test client hangs up mid-body; the server sees its request aborted.
