@@ -131,6 +131,11 @@
     document.addEventListener("DOMContentLoaded", function () {
         document.querySelectorAll(".video-card").forEach(remember);
     });
+    // A live update that shows what the card already shows is dropped: swapping it in would stop a playing video.
+    document.addEventListener("htmx:sseBeforeMessage", function (e) {
+        var current = e.target.getAttribute("data-fingerprint"), incoming = /data-fingerprint="([^"]*)"/.exec(e.detail.data || "");
+        if (current && incoming && incoming[1] === current) e.preventDefault();
+    });
     document.addEventListener("htmx:load", function (e) {
         var card = e.target;
         if (!card.classList || !card.classList.contains("video-card")) return;

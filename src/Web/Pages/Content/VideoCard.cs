@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
@@ -35,6 +37,14 @@ public sealed record VideoCard(
         CardState.NotConfigured => "not-configured",
         _ => State.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>
+    /// Names what the card shows. The page drops a live update whose fingerprint matches the card it has (a reconnect, a
+    /// change of the other slot's integration), since replacing an identical card would stop a video that is playing.
+    /// </summary>
+    public string Fingerprint => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('|',
+        StateName, VideoUrl, VideoFileName, HasScript, Integration, Generation?.Id, Generation?.Status, Generation?.ErrorMessage,
+        Generation?.UpdatedAt.UtcTicks, Message))).AsSpan(0, 8));
 
     public string ScriptAnchor => Slot == VideoSlot.Long ? "main-script" : "short-script";
 

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using VideoStudio.BrowserTests.Infrastructure;
 using VideoStudio.Core;
 using static Microsoft.Playwright.Assertions;
@@ -7,6 +8,32 @@ namespace VideoStudio.BrowserTests.Pages.Content;
 /// <summary>The card's state lives in the database: a reload shows it, and every open tab follows it live.</summary>
 public class LiveUpdatesTests(BrowserApp app) : BrowserTest(app)
 {
+    [Fact]
+    public async Task A_live_update_that_changes_nothing_on_a_card_leaves_its_playing_video_in_place()
+    {
+        var editor = await App.CreateEditorAsync();
+        await editor.ConfigureHeyGenAsync();
+        var id = await editor.CreateContentAsync("Keeps playing");
+        await editor.AttachVideoAsync(id, VideoSlot.Long);
+        var page = await SignInAsync(editor);
+        await page.GotoAsync($"/content/{id}");
+        var video = Card(page, "Long Social Video").Locator("video");
+        await Player.AssertPlaysAsync(video);
+        await video.EvaluateAsync("""
+            v => {
+                v.dataset.marker = "the element that was playing";
+                window.liveMessages = 0;
+                document.addEventListener("htmx:sseBeforeMessage", () => window.liveMessages++);
+            }
+            """);
+
+        // Any change of the HeyGen settings re-sends both cards of every item of the business; here neither card changes.
+        await App.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE ai_avatar_integrations SET updated_at = now() WHERE business_id = {editor.BusinessId}"));
+
+        await page.WaitForFunctionAsync("() => window.liveMessages >= 2");
+        Assert.Equal("the element that was playing", await video.EvaluateAsync<string>("v => v.dataset.marker || 'a new element'"));
+    }
+
     [Fact]
     public async Task A_reload_during_generation_still_shows_it_and_a_second_tab_receives_the_same_updates()
     {
