@@ -104,8 +104,10 @@ ensure_chromium
 VIDEOSTUDIO_TEST_SERVER="$(connection_string postgres)" VIDEOSTUDIO_PG_PORT="$PG_PORT" \
   dotnet test "$REPO_ROOT/tests/VideoStudio.BrowserTests" -nologo --filter "FullyQualifiedName~BandwidthTests.Reloading" \
   --logger "console;verbosity=detailed" > "$WORK/repeat-visit.txt" 2>&1 || true
-FIRST_BYTES=$(awk '/First visit: [0-9]+ B/ { for (i = 1; i < NF; i++) if ($i == "visit:") { print $(i + 1); exit } }' "$WORK/repeat-visit.txt")
-RELOAD_BYTES=$(awk '/Reload: [0-9]+ B/ { for (i = 1; i < NF; i++) if ($i == "Reload:") { print $(i + 1); exit } }' "$WORK/repeat-visit.txt")
+# The test prints "First visit: N B of video ..." and "Reload: N B of video ...".
+video_bytes_after() { awk -v label="$1" '{ for (i = 1; i < NF; i++) if ($i == label && $(i + 1) ~ /^[0-9]+$/) { print $(i + 1); exit } }' "$WORK/repeat-visit.txt"; }
+FIRST_BYTES=$(video_bytes_after "visit:")
+RELOAD_BYTES=$(video_bytes_after "Reload:")
 row "repeat visit: video bytes on reload" "${RELOAD_BYTES:-failed} B" "${FIRST_BYTES:-?} B (first visit)" "$([ -n "$RELOAD_BYTES" ] && ratio "$RELOAD_BYTES" "${FIRST_BYTES:-0}" || echo "-")" "0"
 
 echo
