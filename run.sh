@@ -3,6 +3,7 @@
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$REPO_ROOT/scripts/postgres.sh"
+source "$REPO_ROOT/scripts/keyring.sh"
 
 if [ "${1:-}" = "--stop-db" ]; then
   stop_postgres
@@ -17,20 +18,29 @@ ensure_database videostudio
 echo "Building ..."
 dotnet build "$REPO_ROOT/src/Web/VideoStudio.Web.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly
 
+APP_DLL="$REPO_ROOT/src/Web/bin/Release/net10.0/VideoStudio.Web.dll"
+ensure_keyring_certificate "$APP_DLL"
+
 export ConnectionStrings__Studio="$(connection_string videostudio)"
 export Studio__Migrate=true
 export Studio__SeedDemo=true
 export Studio__MediaRoot="$REPO_ROOT/.data/media"
 # HeyGen is the offline simulator inside the app: renders finish after a short delay and announce themselves by webhook.
+# It answers only API keys that start with its own (the demo business's key does), and runs in Production only when told.
 export HeyGen__Simulator__Enabled=true
+export HeyGen__Simulator__AllowInProduction=true
+export HeyGen__Simulator__ApiKey="demo-simulator-key"
 export HeyGen__Simulator__RenderDelay="${VIDEOSTUDIO_SIM_DELAY:-00:00:08}"
 export HeyGen__Simulator__WebhookUrl="$URL/webhooks/heygen"
 export HeyGen__Simulator__WebhookSecret="demo-webhook-secret"
 export HeyGen__WebhookSecret="demo-webhook-secret"
 export HeyGen__BaseUrl="$URL/heygen-sim"
 export ASPNETCORE_URLS="$URL"
+# Only requests addressed to this app by name are served (no DNS rebinding from a web page onto the local port).
+URL_HOST="${URL#*://}"
+export AllowedHosts="${URL_HOST%%[:/]*};localhost"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 
 cd "$REPO_ROOT/src/Web"
 # The app prints the URL and the demo logins once it listens.
-exec dotnet bin/Release/net10.0/VideoStudio.Web.dll --contentRoot "$REPO_ROOT/src/Web"
+exec dotnet "$APP_DLL" --contentRoot "$REPO_ROOT/src/Web"

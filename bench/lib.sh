@@ -10,6 +10,8 @@ bench_database() {
 
 bench_build() {
   dotnet build "$REPO_ROOT/src/Web/VideoStudio.Web.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+  source "$REPO_ROOT/scripts/keyring.sh"
+  ensure_keyring_certificate "$REPO_ROOT/src/Web/bin/Release/net10.0/VideoStudio.Web.dll" >/dev/null
 }
 
 # bench_start_app DB PORT WORKDIR [extra env assignments...]: starts the app with the demo data and the HeyGen simulator
@@ -24,7 +26,7 @@ bench_start_app() {
     exec env ConnectionStrings__Studio="$(connection_string "$db")" Studio__SeedDemo=true Studio__MediaRoot="$work/media" \
       ASPNETCORE_URLS="$APP_URL" Logging__LogLevel__Default=Warning \
       Logging__LogLevel__Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware=Warning \
-      HeyGen__Simulator__Enabled=true HeyGen__BaseUrl="$APP_URL/heygen-sim" HeyGen__Simulator__RenderDelay=00:00:00 \
+      HeyGen__Simulator__Enabled=true HeyGen__Simulator__AllowInProduction=true HeyGen__Simulator__ApiKey=demo-simulator-key HeyGen__BaseUrl="$APP_URL/heygen-sim" HeyGen__Simulator__RenderDelay=00:00:00 \
       HeyGen__Simulator__WebhookUrl="$APP_URL/webhooks/heygen" HeyGen__Simulator__WebhookSecret=bench-secret HeyGen__WebhookSecret=bench-secret \
       "$@" dotnet bin/Release/net10.0/VideoStudio.Web.dll --contentRoot "$REPO_ROOT/src/Web"
   ) >"$work/app-$port.log" 2>&1 &

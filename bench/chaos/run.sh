@@ -111,7 +111,7 @@ wait_status() {
     sleep 0.2
   done
 }
-submissions() { curl -fsS "$WEB/heygen-sim/_simulator/submissions/$1" | sed 's/.*"submissions":\([0-9]*\).*/\1/' || echo "?"; }
+submissions() { curl -fsS -H "X-Api-Key: demo-simulator-key" "$WEB/heygen-sim/_simulator/submissions/$1" | sed 's/.*"submissions":\([0-9]*\).*/\1/' || echo "?"; }
 new_assets() { sql "SELECT count(*) FROM video_assets a JOIN video_generations g ON g.id = '$1' WHERE a.content_id = g.content_id AND a.slot = g.slot AND a.created_at >= g.created_at"; }
 card_html() { curl -fsS -b "$JAR" "$WEB/content/$1?handler=Card&slot=$2" || true; }
 card_state() { card_html "$1" "$2" | sed -n 's/.*<section id="video-card-[a-z]*" class="video-card" data-state="\([a-z-]*\)".*/\1/p' | head -n1; }

@@ -39,6 +39,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+source "$REPO_ROOT/scripts/keyring.sh"
+ensure_keyring_certificate "$REPO_ROOT/src/Web/bin/Release/net10.0/VideoStudio.Web.dll" >/dev/null
+
 CONNECTION="$(connection_string "$DB")"
 (
   cd "$REPO_ROOT/src/Web"

@@ -8,8 +8,16 @@ using VideoStudio.Web.Jobs;
 using VideoStudio.Web.Live;
 using VideoStudio.Web.Media;
 using VideoStudio.Web.Pages.Content;
+using VideoStudio.Web.Security;
 using VideoStudio.Web.Seed;
 using VideoStudio.Web.Webhooks;
+
+// ./run.sh's first start: a self-signed certificate for the key ring (see KeyRing), made with nothing but .NET.
+if (args is [KeyRing.CreateCertificateVerb, var certificatePath])
+{
+    KeyRing.WriteSelfSignedCertificate(certificatePath);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -26,12 +34,14 @@ builder.AddContentFeature();
 builder.AddStudioHealth();
 builder.AddStudioJobs();
 builder.AddHeyGenSimulator();
+builder.AddStudioSecurity();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
 
 await app.PrepareDatabaseAsync();
 
+app.UseStudioSecurity();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error");

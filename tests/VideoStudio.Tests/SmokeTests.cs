@@ -26,7 +26,7 @@ public class SmokeTests
         var response = await _app.CreateBrowserlessClient().GetAsync(url);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/account/login", response.Headers.Location!.PathAndQuery);
+        Assert.StartsWith("/account/login", response.Headers.Location!.OriginalString);
     }
 
     [Theory]

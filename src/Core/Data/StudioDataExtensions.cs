@@ -47,7 +47,8 @@ public static class StudioDataExtensions
         builder.Services.AddDbContextPool<StudioDb>(o => o.UseStudioDatabase(connectionString));
         builder.Services.AddDataProtection()
             .SetApplicationName("VideoStudio")
-            .PersistKeysToDbContext<StudioDb>();
+            .PersistKeysToDbContext<StudioDb>()
+            .ProtectKeysWithStudioCertificate(builder.Configuration, builder.Environment);
         return builder;
     }
 }

@@ -1,6 +1,9 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using VideoStudio.Core.Data;
+using VideoStudio.Web.Security;
 
 namespace VideoStudio.Web.Auth;
 
@@ -29,15 +32,30 @@ public static class AuthExtensions
             o.Cookie.Name = "videostudio.auth";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
+            // Secure whenever the browser is on HTTPS, which behind a proxy the forwarded headers tell (ReverseProxy).
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.SlidingExpiration = true;
+            // The framework builds these redirects from the request's Host header, which anyone can spoof.
+            o.Events.OnRedirectToLogin = context => RedirectWithoutHostAsync(context);
+            o.Events.OnRedirectToAccessDenied = context => RedirectWithoutHostAsync(context);
         });
 
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(SiteAdminPolicy, p => p.RequireClaim(SiteAdminClaim, "true"));
 
-        builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.HeaderName = "RequestVerificationToken";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
         return builder;
+    }
+
+    private static Task RedirectWithoutHostAsync(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        context.Response.Redirect(context.HttpContext.PublicUrlFor(new Uri(context.RedirectUri).PathAndQuery));
+        return Task.CompletedTask;
     }
 
     public static string UserId(this ClaimsPrincipal user) =>

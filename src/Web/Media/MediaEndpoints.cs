@@ -10,11 +10,12 @@ public static class MediaEndpoints
 {
     /// <summary>
     /// GET /media/{assetId}.{ext}: members of the content's business only (404 for everyone else). An asset id never
-    /// changes content, so the URL itself is the cache buster and the response may be cached forever.
+    /// changes content, so the URL itself is the cache buster and the response may be cached forever. HEAD answers the
+    /// same headers without the body (players and download managers ask for the size first).
     /// </summary>
     public static IEndpointRouteBuilder MapMedia(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/media/{file}", async (string file, HttpContext http, StudioDb db, MediaStore store, CancellationToken ct) =>
+        app.MapMethods("/media/{file}", [HttpMethods.Get, HttpMethods.Head], async (string file, HttpContext http, StudioDb db, MediaStore store, CancellationToken ct) =>
         {
             var dot = file.IndexOf('.');
             if (dot < 0 || !Guid.TryParseExact(file[..dot], "N", out var assetId) || VideoFormat.FromExtension(file[(dot + 1)..]) is null)
@@ -32,6 +33,9 @@ public static class MediaEndpoints
                 return Results.NotFound();
             }
             http.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
+            // Played in place; a download is saved under the asset's own name (hex and a known extension), never a name
+            // an uploader chose.
+            http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("inline") { FileName = asset.StorageKey }.ToString();
             return Results.File(store.PathOf(asset.StorageKey), asset.ContentType,
                 lastModified: asset.CreatedAt, entityTag: new EntityTagHeaderValue($"\"{asset.Sha256[..32]}\""), enableRangeProcessing: true);
         });

@@ -72,8 +72,8 @@ public static class DemoData
     }
 
     /// <summary>
-    /// Business A talks to the offline simulator that ./run.sh enables (any key works there; this one is still stored
-    /// encrypted like a real one). Business B stays unconfigured, to show that state and the settings page.
+    /// Business A talks to the offline simulator that ./run.sh enables (it answers keys that start with its own
+    /// HeyGen:Simulator:ApiKey, demo-simulator-key in ./run.sh; this one is still stored encrypted like a real one). Business B stays unconfigured, to show that state and the settings page.
     /// </summary>
     private static async Task EnsureHeyGenAsync(StudioDb db, HeyGenSecrets secrets)
     {

@@ -59,6 +59,10 @@ public static class HeyGenWebhook
         {
             using var json = JsonDocument.Parse(body);
             var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return Results.Text("The body must be a JSON object.", statusCode: StatusCodes.Status400BadRequest);
+            }
             eventType = Text(root, "event_type");
             var data = root.TryGetProperty("event_data", out var d) && d.ValueKind == JsonValueKind.Object ? d : default;
             videoId = Text(data, "video_id");
@@ -67,7 +71,7 @@ public static class HeyGenWebhook
         }
         catch (JsonException)
         {
-            return Results.BadRequest();
+            return Results.Text("The body is not valid JSON.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         // Other events (GIFs, translations...) may arrive unasked; they are acknowledged and ignored.

@@ -49,7 +49,10 @@ public sealed class BrowserApp : IAsyncLifetime
     public RenderClock HeyGenClock { get; } = new();
 
     /// <summary>A HeyGen API key the simulator accepts; a scenario word such as "renderfail" picks a failure (see SimulatorScenario).</summary>
-    public static string NewHeyGenKey(string scenario = "ok") => $"browser-{scenario}-{Guid.NewGuid():N}";
+    public static string NewHeyGenKey(string scenario = "ok") => $"{HeyGenKeyPrefix}-{scenario}-{Guid.NewGuid():N}";
+
+    /// <summary>The simulator inside the app answers only keys that start with its own configured key.</summary>
+    private const string HeyGenKeyPrefix = "browser";
 
     public static string SimulatedAvatarId => SimulatedHeyGen.Avatars[0].AvatarId;
 
@@ -149,7 +152,7 @@ public sealed class BrowserApp : IAsyncLifetime
         return new Editor(this, business.Id, email, Password);
     }
 
-    /// <summary>A fresh browser context (own cookies and cache) with one page of the given width.</summary>
+    /// <summary>A fresh browser context (own cookies and cache) with one page of the given width, watched for CSP violations.</summary>
     public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
@@ -157,6 +160,7 @@ public sealed class BrowserApp : IAsyncLifetime
             BaseURL = BaseUrl.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
+        await CspViolations.WatchAsync(context);
         return await context.NewPageAsync();
     }
 
@@ -183,7 +187,13 @@ public sealed class BrowserApp : IAsyncLifetime
             builder.UseSetting("Studio:Migrate", "true");
             builder.UseSetting("Studio:SeedDemo", "false");
             builder.UseSetting("Studio:MediaRoot", mediaRoot);
+            var certificate = Path.Combine(Directory.CreateTempSubdirectory("videostudio-browser-keyring-").FullName, "keyring.pfx");
+            var password = Guid.NewGuid().ToString("N");
+            KeyRing.WriteSelfSignedCertificate(certificate, password);
+            builder.UseSetting("Studio:KeyRing:CertificatePath", certificate);
+            builder.UseSetting("Studio:KeyRing:CertificatePassword", password);
             builder.UseSetting("HeyGen:Simulator:Enabled", "true");
+            builder.UseSetting("HeyGen:Simulator:ApiKey", HeyGenKeyPrefix);
             builder.UseSetting("HeyGen:Simulator:RenderDelay", RenderDelay.ToString());
             builder.UseSetting("HeyGen:BaseUrl", new Uri(baseUrl, SimulatorHosting.DefaultPrefix).ToString());
             builder.UseSetting("HeyGen:PollInterval", "00:00:01");

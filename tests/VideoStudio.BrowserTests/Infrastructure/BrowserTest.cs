@@ -34,6 +34,10 @@ public abstract class BrowserTest(BrowserApp app) : IAsyncLifetime
         {
             await context.CloseAsync();
         }
+        foreach (var context in _contexts)
+        {
+            CspViolations.Of(context).AssertNone();
+        }
     }
 
     // Phone, tablet and laptop proportions, so full-page screenshots look like what a person sees.

@@ -71,4 +71,32 @@ public static class HttpClientExtensions
 
     public static async Task<IHtmlDocument> FragmentAsync(this HttpResponseMessage response) =>
         await Parser.ParseDocumentAsync("<!DOCTYPE html><html><body>" + await response.Content.ReadAsStringAsync() + "</body></html>");
+
+    /// <summary>
+    /// Signs in through the form with no cookie jar (the client must not handle cookies) and returns the Set-Cookie line of
+    /// the session cookie, attributes included; <paramref name="decorate"/> adds headers to both requests, as a proxy would.
+    /// </summary>
+    public static async Task<string> SignInForSessionCookieAsync(this HttpClient client, string email, string password, Action<HttpRequestMessage>? decorate = null)
+    {
+        var get = new HttpRequestMessage(HttpMethod.Get, "/account/login");
+        decorate?.Invoke(get);
+        var login = await client.SendAsync(get);
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var antiforgeryCookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Antiforgery")).Split(';')[0];
+        var form = (await login.ParseAsync()).QuerySelector<IHtmlFormElement>("#sign-in-form")!;
+        var post = new HttpRequestMessage(HttpMethod.Post, "/account/login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Input.Email"] = email,
+                ["Input.Password"] = password,
+                ["__RequestVerificationToken"] = form.QuerySelector<IHtmlInputElement>("input[name=__RequestVerificationToken]")!.Value,
+            }),
+        };
+        post.Headers.Add("Cookie", antiforgeryCookie);
+        decorate?.Invoke(post);
+        var signedIn = await client.SendAsync(post);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("videostudio.auth="));
+    }
 }

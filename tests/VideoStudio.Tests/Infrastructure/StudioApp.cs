@@ -25,6 +25,9 @@ public sealed class StudioApp : WebApplicationFactory<Program>
 
     public string ConnectionString { get; }
     public string MediaRoot { get; }
+
+    /// <summary>The key ring's certificate, made at test start (never committed), with a password of its own.</summary>
+    public KeyRingCertificate Certificate { get; } = KeyRingCertificate.Create();
     public LogCapture Logs { get; } = new();
     public DatabaseOutage Outage { get; } = new();
 
@@ -52,6 +55,8 @@ public sealed class StudioApp : WebApplicationFactory<Program>
         builder.UseSetting("Studio:SeedDemo", "false");
         builder.UseSetting("Studio:MediaRoot", MediaRoot);
         builder.UseSetting("Studio:Upload:MaxBytes", UploadLimit.ToString());
+        builder.UseSetting("Studio:KeyRing:CertificatePath", Certificate.Path);
+        builder.UseSetting("Studio:KeyRing:CertificatePassword", Certificate.Password);
         // Tests run the generation job's steps themselves, against the simulator over real HTTP.
         builder.UseSetting("Studio:RunJobs", "false");
         builder.UseSetting("HeyGen:BaseUrl", HeyGenSim.Host.BaseUrl);
@@ -123,6 +128,17 @@ public sealed class StudioApp : WebApplicationFactory<Program>
 public sealed class MediaCollection
 {
     public const string Name = "media";
+}
+
+public sealed record KeyRingCertificate(string Path, string Password)
+{
+    public static KeyRingCertificate Create()
+    {
+        var certificate = new KeyRingCertificate(
+            System.IO.Path.Combine(Directory.CreateTempSubdirectory("videostudio-keyring-").FullName, "keyring.pfx"), Guid.NewGuid().ToString("N"));
+        KeyRing.WriteSelfSignedCertificate(certificate.Path, certificate.Password);
+        return certificate;
+    }
 }
 
 public sealed record Tenant(StudioApp App, Guid BusinessId, string UserId, string Email, string Password, HttpClient Client)

@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using VideoStudio.Core;
 using VideoStudio.Tests.Infrastructure;
 
@@ -68,7 +66,7 @@ public class ApiKeySecrecyTests
         await _app.DriveAsync(generationId);
         var ciphertext = await _app.WithDbAsync(db => db.AiAvatarIntegrations.Where(i => i.BusinessId == admin.BusinessId).Select(i => i.Secret!.Ciphertext).SingleAsync());
 
-        var dump = await PgDumpAsync(_app.ConnectionString);
+        var dump = await PgDump.DumpAsync(_app.ConnectionString);
 
         Assert.Contains(title, dump);
         Assert.Contains(ciphertext, dump);
@@ -80,43 +78,5 @@ public class ApiKeySecrecyTests
         {
             Assert.DoesNotContain(form, dump);
         }
-    }
-
-    /// <summary>Schema and data of every schema, as a backup would hold them, read with the same role the tests connect as.</summary>
-    private static async Task<string> PgDumpAsync(string connectionString)
-    {
-        var target = new NpgsqlConnectionStringBuilder(connectionString);
-        var start = new ProcessStartInfo(FindPgDump()) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("--no-password");
-        start.Environment["PGHOST"] = target.Host;
-        start.Environment["PGPORT"] = target.Port.ToString();
-        start.Environment["PGUSER"] = target.Username;
-        start.Environment["PGDATABASE"] = target.Database;
-        if (target.Password is { } password)
-        {
-            start.Environment["PGPASSWORD"] = password;
-        }
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var errors = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"pg_dump failed ({process.ExitCode}): {await errors}");
-        return await output;
-    }
-
-    // As scripts/postgres.sh finds the server: the newest installed major version first, so the dump is never older than the server.
-    private static string FindPgDump()
-    {
-        const string versions = "/usr/lib/postgresql";
-        var installed = (Directory.Exists(versions) ? Directory.GetDirectories(versions) : [])
-            .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var major) ? major : 0)
-            .Select(d => Path.Combine(d, "bin", "pg_dump"))
-            .Where(File.Exists);
-        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Select(d => Path.Combine(d, "pg_dump"))
-            .Where(File.Exists);
-        return installed.Concat(onPath).FirstOrDefault()
-            ?? throw new InvalidOperationException("pg_dump was not found in /usr/lib/postgresql/*/bin or on PATH; install PostgreSQL's client (./test.sh does).");
     }
 }
