@@ -13,30 +13,12 @@ public static class PgDump
         return output;
     }
 
-    /// <summary>Restores a dump into a new database on the same server; returns its connection string.</summary>
-    public static async Task<string> RestoreAsync(string dump)
+    /// <summary>Restores a dump into a new database on the same server, dropped when disposed.</summary>
+    public static async Task<TestDatabase> RestoreAsync(string dump)
     {
-        var server = Environment.GetEnvironmentVariable("VIDEOSTUDIO_TEST_SERVER")!;
-        var name = $"vs_test_restored_{Guid.NewGuid():N}"[..40];
-        await using (var admin = new NpgsqlConnection(server))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
-        await RunAsync("psql", connectionString, ["--quiet", "--set=ON_ERROR_STOP=1"], dump);
-        return connectionString;
-    }
-
-    public static async Task DropAsync(string connectionString)
-    {
-        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(Environment.GetEnvironmentVariable("VIDEOSTUDIO_TEST_SERVER"));
-        await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
+        var database = await TestDatabase.CreateAsync();
+        await RunAsync("psql", database.ConnectionString, ["--quiet", "--set=ON_ERROR_STOP=1"], dump);
+        return database;
     }
 
     private static async Task<(string Output, string Errors)> RunAsync(string tool, string connectionString, string[] arguments, string? input = null)

@@ -27,25 +27,18 @@ public class KeyRingTests
         await admin.SaveHeyGenSettingsAsync(key, HeyGenSim.Avatar, HeyGenSim.Voice);
         var session = (await _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false })
             .SignInForSessionCookieAsync(admin.Email, admin.Password)).Split(';')[0];
-        var restored = await PgDump.RestoreAsync(await PgDump.DumpAsync(_app.ConnectionString));
-        try
-        {
-            await using (var withCertificate = OnDatabase(restored, _app.Certificate))
-            {
-                Assert.Equal(key, (await AccountAsync(withCertificate, admin.BusinessId))!.ApiKey);
-                Assert.Equal(HttpStatusCode.OK, (await GetWithCookieAsync(withCertificate, session)).StatusCode);
-            }
+        await using var restored = await PgDump.RestoreAsync(await PgDump.DumpAsync(_app.ConnectionString));
 
-            await using var dumpOnly = OnDatabase(restored, certificate: null);
-            await Assert.ThrowsAnyAsync<CryptographicException>(() => AccountAsync(dumpOnly, admin.BusinessId));
-            var forged = await GetWithCookieAsync(dumpOnly, session);
-            Assert.Equal(HttpStatusCode.Redirect, forged.StatusCode);
-            Assert.StartsWith("/account/login", forged.Headers.Location!.OriginalString);
-        }
-        finally
+        await using (var withCertificate = OnDatabase(restored.ConnectionString, TestKeyRing.Certificate))
         {
-            await PgDump.DropAsync(restored);
+            Assert.Equal(key, (await AccountAsync(withCertificate, admin.BusinessId))!.ApiKey);
+            Assert.Equal(HttpStatusCode.OK, (await GetWithCookieAsync(withCertificate, session)).StatusCode);
         }
+        await using var dumpOnly = OnDatabase(restored.ConnectionString, certificate: null);
+        await Assert.ThrowsAnyAsync<CryptographicException>(() => AccountAsync(dumpOnly, admin.BusinessId));
+        var forged = await GetWithCookieAsync(dumpOnly, session);
+        Assert.Equal(HttpStatusCode.Redirect, forged.StatusCode);
+        Assert.StartsWith("/account/login", forged.Headers.Location!.OriginalString);
     }
 
     [Fact]
@@ -75,10 +68,10 @@ public class KeyRingTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private WebApplicationFactory<Program> OnDatabase(string connectionString, KeyRingCertificate? certificate) =>
+    private WebApplicationFactory<Program> OnDatabase(string connectionString, TestKeyRing? certificate) =>
         _app.WithWebHostBuilder(b => b
             .UseSetting("ConnectionStrings:Studio", connectionString)
-            .UseSetting("Studio:KeyRing:CertificatePath", certificate?.Path ?? "")
+            .UseSetting("Studio:KeyRing:CertificatePath", certificate?.CertificatePath ?? "")
             .UseSetting("Studio:KeyRing:CertificatePassword", certificate?.Password ?? ""));
 
     private static async Task<HeyGenAccount?> AccountAsync(WebApplicationFactory<Program> app, Guid businessId)

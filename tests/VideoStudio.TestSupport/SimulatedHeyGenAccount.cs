@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using VideoStudio.HeyGenSimulator;
+using VideoStudio.Jobs.Generation;
+
+namespace VideoStudio.TestSupport;
+
+/// <summary>An account on the HeyGen simulator, and the generation job run step by step against it.</summary>
+public static class SimulatedHeyGenAccount
+{
+    /// <summary>What every key starts with: the simulator inside an app under test answers only keys that start with its own.</summary>
+    public const string KeyPrefix = "test";
+
+    /// <summary>A key no other test uses, with an optional scenario word the simulator reacts to (see SimulatorScenario).</summary>
+    public static string NewKey(string scenario = "ok") => $"{KeyPrefix}-{scenario}-{Guid.NewGuid():N}";
+
+    public static string Avatar => SimulatedHeyGen.Avatars[0].AvatarId;
+
+    public static string Voice => SimulatedHeyGen.Voices[0].VoiceId;
+
+    /// <summary>One run of the job's step, in its own scope like a Hangfire worker; returns when it wants to look again.</summary>
+    public static async Task<TimeSpan?> StepGenerationAsync(this IServiceProvider services, Guid generationId)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<GenerateVideoJob>().StepAsync(generationId, CancellationToken.None);
+    }
+}
