@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace VideoStudio.Web.Live;
 
 public static class LiveExtensions
@@ -11,6 +13,7 @@ public static class LiveExtensions
             return builder;
         }
         builder.Services.Configure<LiveOptions>(builder.Configuration.GetSection("Live"));
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LiveHub>();
         builder.Services.AddSingleton<PartialRenderer>();
         builder.Services.AddSingleton<ChangeListener>();
