@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
+using VideoStudio.Core.Generation;
 using VideoStudio.Core.Media;
 using VideoStudio.Jobs.HeyGen;
 
@@ -155,9 +156,9 @@ public sealed class GenerateVideoJob(
     private async Task<TimeSpan?> SubmitAsync(VideoGeneration generation, Content content, HeyGenAccount account, CancellationToken ct)
     {
         var script = content.Script(generation.Slot);
-        if (string.IsNullOrWhiteSpace(script))
+        if (GenerationPolicy.ScriptRefusal(generation.Slot, script) is var (code, refusal))
         {
-            await SettleAsync(generation, content, GenerationStatus.Failed, "missing_script", "Video script is required to generate an AI avatar video.");
+            await SettleAsync(generation, content, GenerationStatus.Failed, code, refusal);
             return null;
         }
         if (IsSentButUnconfirmed(generation))
@@ -174,12 +175,12 @@ public sealed class GenerateVideoJob(
         // Stored before sending: a run that dies waiting for the answer then leaves a trace instead of a silent resend.
         generation.SubmittedAt = generation.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(CancellationToken.None);
-        var (width, height) = generation.Slot == VideoSlot.Long ? (1280, 720) : (720, 1280);
+        var (width, height) = (generation.Slot.Facts().Width, generation.Slot.Facts().Height);
         string videoId;
         try
         {
             videoId = await heygen.GenerateAsync(account.ApiKey,
-                new HeyGenVideoRequest(account.AvatarId, account.VoiceId, script, width, height, $"{content.Title} · {generation.Slot.Title()}", generation.Id.ToString()),
+                new HeyGenVideoRequest(account.AvatarId, account.VoiceId, script!, width, height, $"{content.Title} · {generation.Slot.Title()}", generation.Id.ToString()),
                 ct);
         }
         catch (HeyGenException)

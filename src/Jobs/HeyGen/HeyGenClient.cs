@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using VideoStudio.Core.Generation;
+
 namespace VideoStudio.Jobs.HeyGen;
 
 public sealed record HeyGenAvatar(string AvatarId, string Name, string? PreviewImageUrl);
@@ -25,15 +27,12 @@ public sealed record HeyGenVideoStatus(string Status, string? VideoUrl, string? 
 /// </summary>
 public sealed class HeyGenClient(HttpClient http)
 {
-    /// <summary>HeyGen's documented limit is "under 5,000 characters" per scene's input_text.</summary>
-    public const int MaxScriptLength = 4999;
-
     public async Task<string> GenerateAsync(string apiKey, HeyGenVideoRequest video, CancellationToken ct)
     {
-        if (video.Script.Length > MaxScriptLength)
+        if (video.Script.Length > GenerationPolicy.MaxScriptLength)
         {
             throw new HeyGenException(HeyGenErrorKind.ScriptTooLong,
-                $"The script is {video.Script.Length:N0} characters long; HeyGen accepts at most {MaxScriptLength:N0}. Shorten the script and try again.");
+                $"The script is {video.Script.Length:N0} characters long; HeyGen accepts at most {GenerationPolicy.MaxScriptLength:N0}. Shorten the script and try again.");
         }
         var body = new JsonObject
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using VideoStudio.Core;
 
 namespace VideoStudio.Web.Live;
 
@@ -8,7 +9,7 @@ public static class LiveExtensions
     public static WebApplicationBuilder AddLive(this WebApplicationBuilder builder)
     {
         // A worker-only process serves no streams, so it holds no LISTEN connection either.
-        if (!builder.Configuration.GetValue("Studio:ServePages", true))
+        if (!StudioRoles.Of(builder).ServePages)
         {
             return builder;
         }
