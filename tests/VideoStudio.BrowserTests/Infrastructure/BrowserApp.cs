@@ -51,7 +51,7 @@ public sealed class BrowserApp : IAsyncLifetime
     /// <summary>A HeyGen API key the simulator accepts; a scenario word such as "renderfail" picks a failure (see SimulatorScenario).</summary>
     public static string NewHeyGenKey(string scenario = "ok") => $"browser-{scenario}-{Guid.NewGuid():N}";
 
-    public static string SimulatedAvatarId => SimulatedHeyGen.Avatars[0].AvatarId;
+    public static string SimulatedAvatarId => SimulatedHeyGen.Looks[0].Id;
 
     public static string SimulatedVoiceId => SimulatedHeyGen.Voices[0].VoiceId;
 

@@ -18,7 +18,7 @@ public static class HeyGenSim
     public const string WebhookSecret = "test-webhook-secret";
 
     private static readonly Lazy<SimulatorHost> Shared = new(() =>
-        SimulatorHost.StartAsync(new SimulatorOptions { RenderDelay = TimeSpan.Zero }).GetAwaiter().GetResult());
+        SimulatorHost.StartAsync(new SimulatorOptions { RenderDelay = TimeSpan.Zero, SlowCreateDelay = TimeSpan.FromSeconds(2) }).GetAwaiter().GetResult());
 
     public static SimulatorHost Host => Shared.Value;
 
@@ -27,7 +27,9 @@ public static class HeyGenSim
     /// <summary>A key no other test uses, with an optional scenario word the simulator reacts to (see SimulatorScenario).</summary>
     public static string NewKey(string scenario = "ok") => $"test-{scenario}-{Guid.NewGuid():N}";
 
-    public static string Avatar => SimulatedHeyGen.Avatars[0].AvatarId;
+    public static string Avatar => SimulatedHeyGen.Looks[0].Id;
+
+    public static string PortraitAvatar => SimulatedHeyGen.Looks[1].Id;
 
     public static string Voice => SimulatedHeyGen.Voices[0].VoiceId;
 }
