@@ -14,12 +14,9 @@ public class RolesTests
         app.CreateClient().Dispose();
         await using var worker = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseEnvironment("Testing");
-            b.UseSetting("ConnectionStrings:Studio", app.ConnectionString);
-            b.UseSetting("Studio:Migrate", "false");
+            b.UseStudioTestSettings(app.ConnectionString, app.MediaRoot, migrate: false);
             b.UseSetting("Studio:ServePages", "false");
             b.UseSetting("Studio:RunJobs", "false");
-            b.UseSetting("Studio:MediaRoot", app.MediaRoot);
         });
         var client = worker.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 

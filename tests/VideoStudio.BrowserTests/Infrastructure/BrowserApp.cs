@@ -1,17 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.HeyGenSimulator;
-using VideoStudio.Jobs.Generation;
-using VideoStudio.Jobs.HeyGen;
 
 namespace VideoStudio.BrowserTests.Infrastructure;
 
@@ -22,22 +18,12 @@ namespace VideoStudio.BrowserTests.Infrastructure;
 /// </summary>
 public sealed class BrowserApp : IAsyncLifetime
 {
-    private const string Password = "Browser!Test1";
-
     /// <summary>Simulated renders take this long on the simulator's own clock, so they finish exactly when a test says so.</summary>
     private static readonly TimeSpan RenderDelay = TimeSpan.FromMinutes(10);
 
-    private readonly string _server;
-    private readonly string _database;
+    private TestDatabase _database = null!;
     private StudioHost _host = null!;
     private IPlaywright _playwright = null!;
-
-    public BrowserApp()
-    {
-        _server = Environment.GetEnvironmentVariable("VIDEOSTUDIO_TEST_SERVER")
-            ?? throw new InvalidOperationException("VIDEOSTUDIO_TEST_SERVER is not set: run the tests with ./test.sh, which starts PostgreSQL.");
-        _database = $"vs_test_{Environment.ProcessId}_{Guid.NewGuid():N}"[..40];
-    }
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -45,28 +31,24 @@ public sealed class BrowserApp : IAsyncLifetime
 
     public IServiceProvider Services => _host.Services;
 
+    public StudioSeed Seed => new(Services);
+
     /// <summary>The simulated HeyGen's clock; the app's own clock is the real one.</summary>
     public RenderClock HeyGenClock { get; } = new();
 
     /// <summary>A HeyGen API key the simulator accepts; a scenario word such as "renderfail" picks a failure (see SimulatorScenario).</summary>
-    public static string NewHeyGenKey(string scenario = "ok") => $"browser-{scenario}-{Guid.NewGuid():N}";
+    public static string NewHeyGenKey(string scenario = "ok") => SimulatedHeyGenAccount.NewKey(scenario);
 
-    public static string SimulatedAvatarId => SimulatedHeyGen.Looks[0].Id;
+    public static string SimulatedAvatarId => SimulatedHeyGenAccount.Avatar;
 
-    public static string SimulatedVoiceId => SimulatedHeyGen.Voices[0].VoiceId;
+    public static string SimulatedVoiceId => SimulatedHeyGenAccount.Voice;
 
     public async Task InitializeAsync()
     {
-        await using (var admin = new NpgsqlConnection(_server))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {_database}", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-        var connectionString = new NpgsqlConnectionStringBuilder(_server) { Database = _database }.ConnectionString;
+        _database = await TestDatabase.CreateAsync();
         // The port is chosen first because the app's own configuration names it: HeyGen:BaseUrl is the simulator inside the app.
         BaseUrl = new Uri($"http://127.0.0.1:{FreePort()}/");
-        _host = new StudioHost(connectionString, Directory.CreateTempSubdirectory("videostudio-browser-media-").FullName, BaseUrl, HeyGenClock);
+        _host = new StudioHost(_database.ConnectionString, StudioTestHost.NewMediaRoot(), BaseUrl, HeyGenClock);
         _host.UseKestrel(o => o.Listen(IPAddress.Loopback, BaseUrl.Port));
         _host.StartServer();
 
@@ -83,20 +65,12 @@ public sealed class BrowserApp : IAsyncLifetime
         await Browser.CloseAsync();
         _playwright.Dispose();
         await _host.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(_server);
-        await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
+        await _database.DisposeAsync();
     }
 
-    public async Task<T> WithDbAsync<T>(Func<StudioDb, Task<T>> work)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        return await work(scope.ServiceProvider.GetRequiredService<StudioDb>());
-    }
+    public Task<T> WithDbAsync<T>(Func<StudioDb, Task<T>> work) => Seed.WithDbAsync(work);
 
-    public Task WithDbAsync(Func<StudioDb, Task> work) => WithDbAsync<bool>(async db => { await work(db); return true; });
+    public Task WithDbAsync(Func<StudioDb, Task> work) => Seed.WithDbAsync(work);
 
     /// <summary>
     /// Lets the simulated render of the slot's latest generation finish, then runs the job's poll at once instead of after
@@ -120,11 +94,8 @@ public sealed class BrowserApp : IAsyncLifetime
             {
                 return;
             }
-            await using (var scope = Services.CreateAsyncScope())
-            {
-                // Returns without acting while a Hangfire worker holds this generation; the next round looks again.
-                await scope.ServiceProvider.GetRequiredService<GenerateVideoJob>().StepAsync(generationId, CancellationToken.None);
-            }
+            // Returns without acting while a Hangfire worker holds this generation; the next round looks again.
+            await Services.StepGenerationAsync(generationId);
             await Task.Delay(TimeSpan.FromMilliseconds(100));
         }
         Assert.Fail($"Generation {generationId} was never {what}.");
@@ -133,20 +104,8 @@ public sealed class BrowserApp : IAsyncLifetime
     /// <summary>A business with one member who has not signed in yet.</summary>
     public async Task<Editor> CreateEditorAsync(MemberRole role = MemberRole.Editor)
     {
-        var tag = Guid.NewGuid().ToString("N")[..10];
-        var email = $"editor-{tag}@browser.example";
-        await using var scope = Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<StudioUser>>();
-        var user = new StudioUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Editor " + tag };
-        var created = await users.CreateAsync(user, Password);
-        Assert.True(created.Succeeded, string.Join("; ", created.Errors.Select(e => e.Description)));
-
-        var db = scope.ServiceProvider.GetRequiredService<StudioDb>();
-        var business = new Business { Id = Guid.NewGuid(), Name = "Business " + tag };
-        db.Businesses.Add(business);
-        db.BusinessMembers.Add(new BusinessMember { BusinessId = business.Id, UserId = user.Id, Role = role });
-        await db.SaveChangesAsync();
-        return new Editor(this, business.Id, email, Password);
+        var member = await Seed.MemberAsync(role);
+        return new Editor(this, member.BusinessId, member.Email, member.Password);
     }
 
     /// <summary>A fresh browser context (own cookies and cache) with one page of the given width.</summary>
@@ -178,11 +137,7 @@ public sealed class BrowserApp : IAsyncLifetime
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("ConnectionStrings:Studio", connectionString);
-            builder.UseSetting("Studio:Migrate", "true");
-            builder.UseSetting("Studio:SeedDemo", "false");
-            builder.UseSetting("Studio:MediaRoot", mediaRoot);
+            builder.UseStudioTestSettings(connectionString, mediaRoot);
             builder.UseSetting("HeyGen:Simulator:Enabled", "true");
             builder.UseSetting("HeyGen:Simulator:RenderDelay", RenderDelay.ToString());
             builder.UseSetting("HeyGen:BaseUrl", new Uri(baseUrl, SimulatorHosting.DefaultPrefix).ToString());

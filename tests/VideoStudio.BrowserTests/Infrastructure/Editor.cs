@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using VideoStudio.Core;
-using VideoStudio.Core.Data;
 using VideoStudio.Core.Media;
 using VideoStudio.Jobs.HeyGen;
 
@@ -13,41 +12,13 @@ namespace VideoStudio.BrowserTests.Infrastructure;
 /// </summary>
 public sealed record Editor(BrowserApp App, Guid BusinessId, string Email, string Password)
 {
-    public async Task<Guid> CreateContentAsync(string title, string? script = "Hello from the main script.", string? shortScript = "Hello from the short script.")
-    {
-        var id = Guid.NewGuid();
-        await App.WithDbAsync(async db =>
-        {
-            db.Content.Add(new Content
-            {
-                Id = id,
-                BusinessId = BusinessId,
-                Title = title,
-                VideoScript = script,
-                ShortVideoScript = shortScript,
-                CreatedAt = DateTimeOffset.UtcNow,
-                UpdatedAt = DateTimeOffset.UtcNow,
-            });
-            await db.SaveChangesAsync();
-        });
-        return id;
-    }
+    public Task<Guid> CreateContentAsync(string title, string? script = StudioSeed.Script, string? shortScript = StudioSeed.ShortScript) =>
+        App.Seed.ContentAsync(BusinessId, title, script, shortScript);
 
     /// <summary>An active HeyGen integration with key, avatar id and voice id, the key encrypted as the settings page stores it.</summary>
-    public Task ConfigureHeyGenAsync(string? apiKey = null, bool withAvatarAndVoice = true) => App.WithDbAsync(async db =>
-    {
-        db.AiAvatarIntegrations.Add(new AiAvatarIntegration
-        {
-            Id = Guid.NewGuid(),
-            BusinessId = BusinessId,
-            Status = IntegrationStatus.Active,
-            Secret = App.Services.GetRequiredService<HeyGenSecrets>().Protect(apiKey ?? BrowserApp.NewHeyGenKey()),
-            AvatarId = withAvatarAndVoice ? BrowserApp.SimulatedAvatarId : null,
-            VoiceId = withAvatarAndVoice ? BrowserApp.SimulatedVoiceId : null,
-            UpdatedAt = DateTimeOffset.UtcNow,
-        });
-        await db.SaveChangesAsync();
-    });
+    public Task ConfigureHeyGenAsync(string? apiKey = null, bool withAvatarAndVoice = true) =>
+        App.Seed.HeyGenIntegrationAsync(BusinessId, apiKey ?? BrowserApp.NewHeyGenKey(),
+            withAvatarAndVoice ? BrowserApp.SimulatedAvatarId : null, withAvatarAndVoice ? BrowserApp.SimulatedVoiceId : null);
 
     /// <summary>Replaces the saved key, as an admin does on the settings page.</summary>
     public Task ReplaceHeyGenKeyAsync(string apiKey) => App.WithDbAsync(async db =>
@@ -67,50 +38,33 @@ public sealed record Editor(BrowserApp App, Guid BusinessId, string Email, strin
         AddGenerationAsync(contentId, slot, GenerationStatus.Failed, reason);
 
     /// <summary>Makes a real MP4 the slot's video through the app's own media store.</summary>
-    public async Task<string> AttachVideoAsync(Guid contentId, VideoSlot slot)
-    {
-        await using var scope = App.Services.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<MediaStore>();
-        var db = scope.ServiceProvider.GetRequiredService<StudioDb>();
-        await using var file = File.OpenRead(Fixtures.SampleMp4);
-        var staged = await store.StageAsync(file, long.MaxValue, CancellationToken.None);
-        var asset = await SlotVideos.AttachAsync(db, store, contentId, slot, staged, VideoSource.Upload, "sample.mp4", null, CancellationToken.None);
-        return SlotVideos.UrlOf(asset.StorageKey);
-    }
+    public async Task<string> AttachVideoAsync(Guid contentId, VideoSlot slot) =>
+        SlotVideos.UrlOf((await App.Seed.VideoAsync(contentId, slot, Fixtures.SampleMp4)).StorageKey);
 
     public async Task SignInAsync(IPage page)
     {
         await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(Email);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await SubmitSignInFormAsync(page, Email, Password);
         await page.WaitForURLAsync("**/content");
     }
 
-    private async Task<Guid> AddGenerationAsync(Guid contentId, VideoSlot slot, GenerationStatus status, string? reason)
+    /// <summary>Fills in the sign-in form on the page and presses Sign in, as a person does.</summary>
+    public static async Task SubmitSignInFormAsync(IPage page, string email, string password)
     {
-        var id = Guid.NewGuid();
-        var now = DateTimeOffset.UtcNow;
-        await App.WithDbAsync(async db =>
-        {
-            db.VideoGenerations.Add(new VideoGeneration
-            {
-                Id = id,
-                ContentId = contentId,
-                Slot = slot,
-                Status = status,
-                ErrorCode = reason is null ? null : "render_failed",
-                ErrorMessage = reason,
-                Attempts = 1,
-                CreatedAt = now,
-                SubmittedAt = now,
-                FinishedAt = status.IsActive() ? null : now,
-                UpdatedAt = now,
-            });
-            await db.SaveChangesAsync();
-        });
-        return id;
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
+
+    private Task<Guid> AddGenerationAsync(Guid contentId, VideoSlot slot, GenerationStatus status, string? reason) =>
+        App.Seed.GenerationAsync(contentId, slot, status, g =>
+        {
+            g.ErrorCode = reason is null ? null : "render_failed";
+            g.ErrorMessage = reason;
+            g.Attempts = 1;
+            g.SubmittedAt = g.CreatedAt;
+            g.FinishedAt = status.IsActive() ? null : g.CreatedAt;
+        });
 
     public Task<string?> VideoUrlAsync(Guid contentId, VideoSlot slot) =>
         App.WithDbAsync(db => db.Content.Where(c => c.Id == contentId)

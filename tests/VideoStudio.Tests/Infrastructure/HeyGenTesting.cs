@@ -24,36 +24,20 @@ public static class HeyGenSim
 
     public static SimulatedHeyGen State => Host.State;
 
-    /// <summary>A key no other test uses, with an optional scenario word the simulator reacts to (see SimulatorScenario).</summary>
-    public static string NewKey(string scenario = "ok") => $"test-{scenario}-{Guid.NewGuid():N}";
+    public static string NewKey(string scenario = "ok") => SimulatedHeyGenAccount.NewKey(scenario);
 
-    public static string Avatar => SimulatedHeyGen.Looks[0].Id;
+    public static string Avatar => SimulatedHeyGenAccount.Avatar;
 
-    public static string PortraitAvatar => SimulatedHeyGen.Looks[1].Id;
+    public static string PortraitAvatar => SimulatedHeyGenAccount.PortraitAvatar;
 
-    public static string Voice => SimulatedHeyGen.Voices[0].VoiceId;
+    public static string Voice => SimulatedHeyGenAccount.Voice;
 }
 
 public static class HeyGenTenantExtensions
 {
     /// <summary>An active HeyGen integration for the tenant's business, the key encrypted as the settings page stores it.</summary>
     public static Task ConfigureHeyGenAsync(this Tenant tenant, string apiKey, string? avatarId = null, string? voiceId = null) =>
-        tenant.App.WithDbAsync(async db =>
-        {
-            var secrets = tenant.App.Services.GetRequiredService<HeyGenSecrets>();
-            db.AiAvatarIntegrations.Add(new AiAvatarIntegration
-            {
-                Id = Guid.NewGuid(),
-                BusinessId = tenant.BusinessId,
-                Provider = "heygen",
-                Status = IntegrationStatus.Active,
-                Secret = secrets.Protect(apiKey),
-                AvatarId = avatarId ?? HeyGenSim.Avatar,
-                VoiceId = voiceId ?? HeyGenSim.Voice,
-                UpdatedAt = DateTimeOffset.UtcNow,
-            });
-            await db.SaveChangesAsync();
-        });
+        tenant.App.Seed.HeyGenIntegrationAsync(tenant.BusinessId, apiKey, avatarId ?? HeyGenSim.Avatar, voiceId ?? HeyGenSim.Voice);
 
     /// <summary>Saves an active HeyGen integration through the settings form, as an admin does; returns the page the save redirects to.</summary>
     public static async Task<IHtmlDocument> SaveHeyGenSettingsAsync(this Tenant admin, string key, string avatarId, string voiceId, IHtmlDocument? page = null)
@@ -72,29 +56,14 @@ public static class HeyGenTenantExtensions
 
     /// <summary>A queued generation, as the Generate handler inserts it.</summary>
     public static Task<Guid> QueueGenerationAsync(this Tenant tenant, Guid contentId, VideoSlot slot, DateTimeOffset? createdAt = null) =>
-        tenant.App.WithDbAsync(async db =>
+        tenant.App.Seed.GenerationAsync(contentId, slot, GenerationStatus.Queued, g =>
         {
-            var generation = new VideoGeneration
-            {
-                Id = Guid.NewGuid(),
-                ContentId = contentId,
-                Slot = slot,
-                Status = GenerationStatus.Queued,
-                RequestedBy = tenant.UserId,
-                CreatedAt = createdAt ?? DateTimeOffset.UtcNow,
-                UpdatedAt = createdAt ?? DateTimeOffset.UtcNow,
-            };
-            db.VideoGenerations.Add(generation);
-            await db.SaveChangesAsync();
-            return generation.Id;
+            g.RequestedBy = tenant.UserId;
+            g.CreatedAt = g.UpdatedAt = createdAt ?? g.CreatedAt;
         });
 
     /// <summary>One run of the job's step, in its own scope like a Hangfire worker; returns when it wants to look again.</summary>
-    public static async Task<TimeSpan?> StepAsync(this StudioApp app, Guid generationId)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<GenerateVideoJob>().StepAsync(generationId, CancellationToken.None);
-    }
+    public static Task<TimeSpan?> StepAsync(this StudioApp app, Guid generationId) => app.Services.StepGenerationAsync(generationId);
 
     /// <summary>Runs steps until the job stops scheduling itself, as the chain of continuations would (without the waits).</summary>
     public static async Task<int> DriveAsync(this StudioApp app, Guid generationId)

@@ -5,8 +5,8 @@ namespace VideoStudio.Tests.Infrastructure;
 
 public static class Videos
 {
-    public static byte[] Mp4 => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", "sample-16x9.mp4"));
-    public static byte[] WebM => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", "sample-9x16.webm"));
+    public static byte[] Mp4 => File.ReadAllBytes(Fixtures.SampleMp4);
+    public static byte[] WebM => File.ReadAllBytes(Fixtures.SampleWebM);
 
     public static string UploadUrl(Guid contentId, string slot) => $"/content/{contentId}/upload/{slot}";
 

@@ -85,14 +85,7 @@ public class CardChangeNotificationsTests
         var second = await tenant.CreateContentAsync();
         await using var notices = await Notices.ListenAsync(_app.ConnectionString, first, second);
 
-        await _app.WithDbAsync(db =>
-        {
-            db.AiAvatarIntegrations.Add(new AiAvatarIntegration
-            {
-                Id = Guid.NewGuid(), BusinessId = tenant.BusinessId, Status = IntegrationStatus.Active, UpdatedAt = DateTimeOffset.UtcNow,
-            });
-            return db.SaveChangesAsync();
-        });
+        await _app.Seed.HeyGenIntegrationAsync(tenant.BusinessId, apiKey: null, avatarId: null, voiceId: null);
 
         var received = new[] { await notices.NextAsync(), await notices.NextAsync(), await notices.NextAsync(), await notices.NextAsync() };
         Assert.Equal(new[] { $"{first}:long", $"{first}:short", $"{second}:long", $"{second}:short" }.Order(), received.Order());

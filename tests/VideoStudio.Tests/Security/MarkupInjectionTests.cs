@@ -29,15 +29,7 @@ public class MarkupInjectionTests
         var id = await tenant.CreateContentAsync(title: Hostile, script: Hostile, shortScript: Hostile);
         var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
         await tenant.UploadAsync(page, id, "long", Videos.Mp4, HostileFileName);
-        await _app.WithDbAsync(async db =>
-        {
-            db.VideoGenerations.Add(new VideoGeneration
-            {
-                Id = Guid.NewGuid(), ContentId = id, Slot = VideoSlot.Short, Status = GenerationStatus.Failed,
-                ErrorMessage = Hostile, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
-            });
-            await db.SaveChangesAsync();
-        });
+        await _app.Seed.GenerationAsync(id, VideoSlot.Short, GenerationStatus.Failed, g => g.ErrorMessage = Hostile);
 
         var details = await tenant.Client.GetDocumentAsync($"/content/{id}");
         var list = await tenant.Client.GetDocumentAsync("/content");

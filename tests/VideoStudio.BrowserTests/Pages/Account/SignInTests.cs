@@ -14,9 +14,7 @@ public class SignInTests(BrowserApp app) : BrowserTest(app)
 
         await page.GotoAsync("/content");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
-        await page.GetByLabel("Email").FillAsync(editor.Email);
-        await page.GetByLabel("Password").FillAsync(editor.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Editor.SubmitSignInFormAsync(page, editor.Email, editor.Password);
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Content", Exact = true })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sourdough basics" })).ToBeVisibleAsync();
@@ -29,9 +27,7 @@ public class SignInTests(BrowserApp app) : BrowserTest(app)
         var page = await OpenBrowserAsync();
 
         await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(editor.Email);
-        await page.GetByLabel("Password").FillAsync("not the password");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Editor.SubmitSignInFormAsync(page, editor.Email, "not the password");
 
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("do not match");
         await Expect(page.GetByLabel("Email")).ToHaveValueAsync(editor.Email);

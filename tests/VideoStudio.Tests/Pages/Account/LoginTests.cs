@@ -14,13 +14,8 @@ public class LoginTests
     {
         var tenant = await _app.CreateTenantAsync();
         var client = _app.CreateBrowserlessClient();
-        var page = await client.GetDocumentAsync("/account/login");
 
-        var response = await client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#sign-in-form")!, new()
-        {
-            ["Input.Email"] = tenant.Email,
-            ["Input.Password"] = "not-the-password",
-        });
+        var response = await client.SubmitSignInAsync(tenant.Email, "not-the-password");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var error = (await response.ParseAsync()).QuerySelector("#sign-in-error");
@@ -52,12 +47,7 @@ public class LoginTests
 
         foreach (var (returnUrl, expected) in new[] { ("/content", "/content"), ("https://evil.example/", "/content") })
         {
-            var page = await client.GetDocumentAsync("/account/login?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
-            var response = await client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#sign-in-form")!, new()
-            {
-                ["Input.Email"] = tenant.Email,
-                ["Input.Password"] = tenant.Password,
-            });
+            var response = await client.SubmitSignInAsync(tenant.Email, tenant.Password, "/account/login?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
             Assert.Equal(expected, response.Headers.Location!.OriginalString);
         }
     }

@@ -20,13 +20,9 @@ public class MetricsTests
         await editor.UploadAsync(page, id, "long", Videos.Mp4, "ok-1.mp4");
         await editor.UploadAsync(page, id, "long", Videos.Mp4, "ok-2.mp4");
         await editor.UploadAsync(page, id, "short", Encoding.UTF8.GetBytes("not a video at all"), "bad.mp4");
-        await _app.WithDbAsync(async db =>
-        {
-            var now = DateTimeOffset.UtcNow;
-            db.VideoGenerations.Add(new VideoGeneration { Id = Guid.NewGuid(), ContentId = id, Slot = VideoSlot.Long, Status = GenerationStatus.Completed, CreatedAt = now.AddMinutes(-4), FinishedAt = now.AddMinutes(-2), UpdatedAt = now });
-            db.VideoGenerations.Add(new VideoGeneration { Id = Guid.NewGuid(), ContentId = id, Slot = VideoSlot.Short, Status = GenerationStatus.Failed, ErrorCode = "avatar_not_found", CreatedAt = now.AddMinutes(-3), FinishedAt = now.AddMinutes(-3), UpdatedAt = now });
-            await db.SaveChangesAsync();
-        });
+        var now = DateTimeOffset.UtcNow;
+        await _app.Seed.GenerationAsync(id, VideoSlot.Long, GenerationStatus.Completed, g => (g.CreatedAt, g.FinishedAt, g.UpdatedAt) = (now.AddMinutes(-4), now.AddMinutes(-2), now));
+        await _app.Seed.GenerationAsync(id, VideoSlot.Short, GenerationStatus.Failed, g => (g.ErrorCode, g.CreatedAt, g.FinishedAt, g.UpdatedAt) = ("avatar_not_found", now.AddMinutes(-3), now.AddMinutes(-3), now));
         var admin = await _app.CreateTenantAsync(siteAdmin: true);
 
         var metrics = await admin.Client.GetDocumentAsync($"/admin/metrics?business={editor.BusinessId}");

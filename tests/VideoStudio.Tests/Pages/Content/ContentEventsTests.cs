@@ -1,5 +1,6 @@
 using System.Net;
 using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -61,26 +62,18 @@ public class ContentEventsTests
     public async Task A_generation_committed_by_a_second_app_instance_reaches_a_stream_held_by_the_first()
     {
         var tenant = await _app.CreateTenantAsync();
-        await ConfigureHeyGenAsync(tenant);
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey());
         var id = await tenant.CreateContentAsync();
         await using var stream = await CardStream.OpenAsync(tenant.Client, id);
         Assert.Equal("empty", (await stream.CardWhenAsync("video-card-long", _ => true)).GetAttribute("data-state"));
 
-        var generationId = Guid.NewGuid();
-        await WithSecondInstanceDbAsync(db =>
-        {
-            db.VideoGenerations.Add(new VideoGeneration
-            {
-                Id = generationId, ContentId = id, Slot = VideoSlot.Long, Status = GenerationStatus.Queued,
-                CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
-            });
-            return db.SaveChangesAsync();
-        });
+        var secondInstance = new StudioSeed(SecondInstance.Value.Services);
+        var generationId = await secondInstance.GenerationAsync(id, VideoSlot.Long);
 
         var generating = await stream.CardWhenAsync("video-card-long", c => c.GetAttribute("data-state") == "generating");
         Assert.Contains("Creating AI Video", generating.QuerySelector("#video-card-long-generate")!.TextContent);
 
-        await WithSecondInstanceDbAsync(async db =>
+        await secondInstance.WithDbAsync(async db =>
         {
             await using var tx = await db.Database.BeginTransactionAsync();
             await db.VideoGenerations.Where(g => g.Id == generationId)
@@ -189,19 +182,12 @@ public class ContentEventsTests
     {
         var client = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         var login = await client.GetAsync("/account/login");
-        var antiforgeryCookie = login.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
-        var form = (await login.ParseAsync()).QuerySelector("#sign-in-form")!;
-        var request = new HttpRequestMessage(HttpMethod.Post, "/account/login")
+        client.DefaultRequestHeaders.Add("Cookie", login.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
+        var signedIn = await client.SubmitAsync((await login.ParseAsync()).QuerySelector<IHtmlFormElement>("#sign-in-form")!, new()
         {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["Input.Email"] = tenant.Email,
-                ["Input.Password"] = tenant.Password,
-                ["__RequestVerificationToken"] = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!,
-            }),
-        };
-        request.Headers.Add("Cookie", antiforgeryCookie);
-        var signedIn = await client.SendAsync(request);
+            ["Input.Email"] = tenant.Email,
+            ["Input.Password"] = tenant.Password,
+        });
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         return signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("videostudio.auth=", StringComparison.Ordinal)).Split(';')[0];
     }
@@ -216,22 +202,4 @@ public class ContentEventsTests
         }
         return listener.BackendProcessId.Value;
     }
-
-    private static async Task WithSecondInstanceDbAsync(Func<StudioDb, Task> work)
-    {
-        await using var scope = SecondInstance.Value.Services.CreateAsyncScope();
-        await work(scope.ServiceProvider.GetRequiredService<StudioDb>());
-    }
-
-    private Task ConfigureHeyGenAsync(Tenant tenant) => _app.WithDbAsync(db =>
-    {
-        var secret = new IntegrationSecret { Id = Guid.NewGuid(), Ciphertext = "not-a-real-key", Hint = "…test", CreatedAt = DateTimeOffset.UtcNow };
-        db.IntegrationSecrets.Add(secret);
-        db.AiAvatarIntegrations.Add(new AiAvatarIntegration
-        {
-            Id = Guid.NewGuid(), BusinessId = tenant.BusinessId, Status = IntegrationStatus.Active, SecretId = secret.Id,
-            AvatarId = "avatar-1", VoiceId = "voice-1", UpdatedAt = DateTimeOffset.UtcNow,
-        });
-        return db.SaveChangesAsync();
-    });
 }

@@ -171,35 +171,9 @@ public class VideoCardTests
 
     private static IElement Button(IElement card, string action) => card.QuerySelector($"#{card.Id}-{action}")!;
 
-    private Task ConfigureHeyGenAsync(Tenant tenant, string? avatar = "avatar-1") => _app.WithDbAsync(async db =>
-    {
-        var secret = new IntegrationSecret { Id = Guid.NewGuid(), Ciphertext = "not-a-real-ciphertext", Hint = "abcd", CreatedAt = DateTimeOffset.UtcNow };
-        db.IntegrationSecrets.Add(secret);
-        db.AiAvatarIntegrations.Add(new AiAvatarIntegration
-        {
-            Id = Guid.NewGuid(),
-            BusinessId = tenant.BusinessId,
-            Status = IntegrationStatus.Active,
-            SecretId = secret.Id,
-            AvatarId = avatar,
-            VoiceId = avatar is null ? null : "voice-1",
-            UpdatedAt = DateTimeOffset.UtcNow,
-        });
-        await db.SaveChangesAsync();
-    });
+    private Task ConfigureHeyGenAsync(Tenant tenant, string? avatar = "avatar-1") =>
+        _app.Seed.HeyGenIntegrationAsync(tenant.BusinessId, HeyGenSim.NewKey(), avatar, avatar is null ? null : "voice-1");
 
-    private Task AddGenerationAsync(Guid contentId, VideoSlot slot, GenerationStatus status, string? error = null) => _app.WithDbAsync(async db =>
-    {
-        db.VideoGenerations.Add(new VideoGeneration
-        {
-            Id = Guid.NewGuid(),
-            ContentId = contentId,
-            Slot = slot,
-            Status = status,
-            ErrorMessage = error,
-            CreatedAt = DateTimeOffset.UtcNow,
-            UpdatedAt = DateTimeOffset.UtcNow,
-        });
-        await db.SaveChangesAsync();
-    });
+    private Task AddGenerationAsync(Guid contentId, VideoSlot slot, GenerationStatus status, string? error = null) =>
+        _app.Seed.GenerationAsync(contentId, slot, status, g => g.ErrorMessage = error);
 }

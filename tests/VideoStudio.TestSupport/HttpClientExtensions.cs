@@ -5,7 +5,7 @@ using AngleSharp;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 
-namespace VideoStudio.Tests.Infrastructure;
+namespace VideoStudio.TestSupport;
 
 /// <summary>Requests made the way the browser makes them: real forms with their antiforgery token, htmx posts with the token from body[hx-headers].</summary>
 public static class HttpClientExtensions
@@ -22,15 +22,19 @@ public static class HttpClientExtensions
     public static async Task<IHtmlDocument> ParseAsync(this HttpResponseMessage response) =>
         await Parser.ParseDocumentAsync(await response.Content.ReadAsStringAsync());
 
-    public static async Task SignInAsync(this HttpClient client, string email, string password)
+    /// <summary>Signs in through the sign-in form; the client keeps the cookie.</summary>
+    public static async Task SignInAsync(this HttpClient client, string email, string password) =>
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SubmitSignInAsync(email, password)).StatusCode);
+
+    /// <summary>Fills in and submits the sign-in form found at <paramref name="loginUrl"/>, whatever the outcome.</summary>
+    public static async Task<HttpResponseMessage> SubmitSignInAsync(this HttpClient client, string email, string password, string loginUrl = "/account/login")
     {
-        var page = await client.GetDocumentAsync("/account/login");
-        var response = await client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#sign-in-form")!, new()
+        var page = await client.GetDocumentAsync(loginUrl);
+        return await client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#sign-in-form")!, new()
         {
             ["Input.Email"] = email,
             ["Input.Password"] = password,
         });
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
     }
 
     /// <summary>Submits a parsed form with its own hidden fields (antiforgery included), overriding the given fields.</summary>

@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Hosting;
+
+namespace VideoStudio.TestSupport;
+
+public static class StudioTestHost
+{
+    /// <summary>
+    /// What every app under test shares, whatever else it turns on: the Testing environment, its own database and media folder,
+    /// and no demo data. The process that migrates is the one started with <paramref name="migrate"/>.
+    /// </summary>
+    public static IWebHostBuilder UseStudioTestSettings(this IWebHostBuilder builder, string connectionString, string mediaRoot, bool migrate = true) =>
+        builder
+            .UseEnvironment("Testing")
+            .UseSetting("ConnectionStrings:Studio", connectionString)
+            .UseSetting("Studio:Migrate", migrate ? "true" : "false")
+            .UseSetting("Studio:SeedDemo", "false")
+            .UseSetting("Studio:MediaRoot", mediaRoot);
+
+    /// <summary>A fresh, empty media folder for one app under test.</summary>
+    public static string NewMediaRoot() => Directory.CreateTempSubdirectory("videostudio-media-").FullName;
+}
