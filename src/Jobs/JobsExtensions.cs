@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Jobs.Generation;
 using VideoStudio.Jobs.HeyGen;
@@ -23,6 +24,7 @@ public static class JobsExtensions
     public static WebApplicationBuilder AddStudioJobs(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        var roles = StudioRoles.Of(builder);
         services.Configure<HeyGenOptions>(builder.Configuration.GetSection(HeyGenOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<HeyGenSecrets>();
@@ -59,12 +61,12 @@ public static class JobsExtensions
                 // for milliseconds to a few seconds.
                 DistributedLockTimeout = TimeSpan.FromSeconds(30),
                 // Like EF migrations: only the process that migrates installs Hangfire's schema (concurrent installs race).
-                PrepareSchemaIfNecessary = builder.Configuration.GetValue("Studio:Migrate", true),
+                PrepareSchemaIfNecessary = roles.Migrate,
             }));
 
         services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("job storage");
 
-        if (builder.Configuration.GetValue("Studio:RunJobs", true))
+        if (roles.RunJobs)
         {
             services.AddHangfireServer(o => o.WorkerCount = Math.Max(2, Environment.ProcessorCount * 2));
             services.AddHostedService<RecurringJobsSetup>();

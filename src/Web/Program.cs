@@ -1,3 +1,4 @@
+using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Core.Media;
 using VideoStudio.HeyGenSimulator;
@@ -17,6 +18,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     // The web root is the repository's top-level wwwroot, shared by every host of the app.
     WebRootPath = Path.Combine("..", "..", "wwwroot"),
 });
+var roles = StudioRoles.Of(builder);
 
 builder.AddStudioData();
 builder.AddStudioMedia();
@@ -45,7 +47,7 @@ app.UseAntiforgery();
 
 app.MapStudioHealth();
 // A worker-only process (Studio:ServePages=false) answers health checks and runs jobs, nothing else.
-if (app.Configuration.GetValue("Studio:ServePages", true))
+if (roles.ServePages)
 {
     app.MapRazorPages();
     app.MapContentEvents();

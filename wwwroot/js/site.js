@@ -13,21 +13,33 @@
     window.addEventListener("hashchange", showTab);
     document.addEventListener("DOMContentLoaded", showTab);
 
-    // Buttons name the dialog they open; focus goes back to the opener (or its re-rendered twin) on close.
+    // Buttons name the dialog they open and fill in what it is about (data-fill names one of the opener's data-
+    // attributes); focus goes back to the opener, or to its card's first action when the opener is gone.
     document.addEventListener("click", function (e) {
         var opener = e.target.closest("[data-opens]");
         if (!opener) return;
         var dialog = document.getElementById(opener.dataset.opens);
         if (!dialog) return;
+        dialog.querySelectorAll("[data-fill]").forEach(function (field) {
+            var value = opener.getAttribute("data-" + field.dataset.fill) || "";
+            if (field instanceof HTMLInputElement) field.value = value; else field.textContent = value;
+        });
+        var card = opener.closest(".video-card");
         dialog.dataset.returnFocus = opener.id;
+        dialog.dataset.returnCard = card ? card.id : "";
         dialog.showModal();
     });
     document.addEventListener("close", function (e) {
         var dialog = e.target;
         if (!(dialog instanceof HTMLDialogElement) || !dialog.dataset.returnFocus) return;
         var back = document.getElementById(dialog.dataset.returnFocus);
+        var card = document.getElementById(dialog.dataset.returnCard);
+        if (!back && card) back = card.querySelector("button:not([disabled])");
         if (back) back.focus();
     }, true);
+    document.addEventListener("htmx:afterRequest", function (e) {
+        if (e.target.hasAttribute && e.target.hasAttribute("data-closes-dialog")) e.target.closest("dialog").close();
+    });
 
     // A card swapped in while focus was inside it (Delete after deleting, or a live update that replaced it first) hands
     // focus to its first action, whichever of the two swaps came first; focus elsewhere on the page is never taken.
@@ -112,24 +124,11 @@
         showUploadError(uploadForm(zone), "");
     });
 
-    // A card swapped in (by its own request or by the live stream) is compared with what it showed before, and the change is
-    // said in words in the polite live region, for people who do not see the card change.
-    var cards = {};
-    function remember(card) {
-        var video = card.querySelector("video");
-        var before = cards[card.id];
-        cards[card.id] = { state: card.dataset.state, video: video && video.getAttribute("src") };
-        return before;
-    }
-    function words(element) {
-        return element ? element.textContent.replace(/\s+/g, " ").trim() : "";
-    }
-    function failureReason(card) {
-        var notice = card.querySelector(".notice-error p"), lead = words(notice && notice.querySelector("strong"));
-        return words(notice).replace(lead, "").trim() || lead;
-    }
+    // The server names each card's latest change in words (data-announce) with a key for it; when a swapped-in card
+    // carries a new key, the words are said in the polite live region, for people who do not see the card change.
+    var announced = {};
     document.addEventListener("DOMContentLoaded", function () {
-        document.querySelectorAll(".video-card").forEach(remember);
+        document.querySelectorAll(".video-card").forEach(function (card) { announced[card.id] = card.dataset.announceKey; });
     });
     // A live update that shows what the card already shows is dropped: swapping it in would stop a playing video.
     document.addEventListener("htmx:sseBeforeMessage", function (e) {
@@ -139,16 +138,8 @@
     document.addEventListener("htmx:load", function (e) {
         var card = e.target;
         if (!card.classList || !card.classList.contains("video-card")) return;
-        var before = remember(card), after = cards[card.id];
-        if (!before) return;
-        var title = card.querySelector("h3").lastChild.textContent.trim();
-        var message =
-            after.state === "failed" && before.state !== "failed" ? "AI video for " + title + " failed: " + failureReason(card)
-            : after.video && after.video !== before.video
-                ? (before.state === "generating" ? "AI video for " + title + " is ready" : "Upload finished: " + title)
-            : before.video && !after.video ? "Video deleted: " + title
-            : after.state === "generating" && before.state !== "generating" ? "Creating AI video for " + title
-            : null;
-        if (message) document.getElementById("announcer").textContent = message;
+        var key = card.dataset.announceKey, before = announced[card.id];
+        announced[card.id] = key;
+        if (key && key !== before && card.dataset.announce) document.getElementById("announcer").textContent = card.dataset.announce;
     });
 })();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
+using VideoStudio.Core.Generation;
 using VideoStudio.Core.Media;
 using VideoStudio.Jobs.HeyGen;
 
@@ -135,16 +136,16 @@ public sealed class GenerateVideoJob(
     private async Task<TimeSpan?> SubmitAsync(VideoGeneration generation, Content content, HeyGenAccount account, CancellationToken ct)
     {
         var script = content.Script(generation.Slot);
-        if (string.IsNullOrWhiteSpace(script))
+        if (GenerationPolicy.ScriptRefusal(generation.Slot, script) is var (code, refusal))
         {
-            return await FailAsync(generation, content, "missing_script", "Video script is required to generate an AI avatar video.");
+            return await FailAsync(generation, content, code, refusal);
         }
 
         generation.SubmittedAt ??= clock.GetUtcNow();
         generation.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(CancellationToken.None);
         var videoId = await heygen.CreateVideoAsync(account.ApiKey,
-            new HeyGenVideoRequest(account.AvatarId, account.VoiceId, script, HeyGenSlots.AspectRatio(generation.Slot), Options.Resolution, null,
+            new HeyGenVideoRequest(account.AvatarId, account.VoiceId, script!, generation.Slot.Facts().AspectRatio, Options.Resolution, null,
                 $"{content.Title} · {generation.Slot.Title()}", generation.Id.ToString(), IdempotencyKey(generation.Id)),
             ct);
 

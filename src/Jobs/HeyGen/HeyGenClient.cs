@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using VideoStudio.Core.Generation;
 
 namespace VideoStudio.Jobs.HeyGen;
 
@@ -42,9 +43,6 @@ public sealed record HeyGenWebhookEndpoint(string EndpointId, string Secret);
 /// </summary>
 public sealed class HeyGenClient(HttpClient http, IOptions<HeyGenOptions> options)
 {
-    /// <summary>HeyGen's documented limit for <c>script</c> on POST /v3/videos.</summary>
-    public const int MaxScriptLength = 5000;
-
     public static readonly string[] WebhookEvents =
         ["avatar_video.success", "avatar_video.fail", "avatar_video_caption.success", "avatar_video_caption.fail"];
 
@@ -52,10 +50,10 @@ public sealed class HeyGenClient(HttpClient http, IOptions<HeyGenOptions> option
 
     public async Task<string> CreateVideoAsync(string apiKey, HeyGenVideoRequest video, CancellationToken ct)
     {
-        if (video.Script.Length > MaxScriptLength)
+        if (video.Script.Length > GenerationPolicy.MaxScriptLength)
         {
             throw new HeyGenException(HeyGenErrorKind.ScriptTooLong,
-                $"The script is {video.Script.Length:N0} characters long; HeyGen accepts at most {MaxScriptLength:N0}. Shorten the script and try again.");
+                $"The script is {video.Script.Length:N0} characters long; HeyGen accepts at most {GenerationPolicy.MaxScriptLength:N0}. Shorten the script and try again.");
         }
         var body = new JsonObject
         {

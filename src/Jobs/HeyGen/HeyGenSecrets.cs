@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
+using VideoStudio.Core.Generation;
 
 namespace VideoStudio.Jobs.HeyGen;
 
@@ -32,11 +33,12 @@ public sealed class HeyGenSecrets(IDataProtectionProvider protection)
         var integration = await db.AiAvatarIntegrations.AsNoTracking()
             .Include(i => i.Secret)
             .SingleOrDefaultAsync(i => i.BusinessId == businessId && i.Provider == "heygen" && i.Status == IntegrationStatus.Active, ct);
-        if (integration is not { Secret: { } secret, AvatarId: { Length: > 0 } avatar, VoiceId: { Length: > 0 } voice })
+        if (integration is null
+            || GenerationPolicy.Readiness(integration.Secret is not null, integration.AvatarId, integration.VoiceId) != IntegrationReadiness.Ready)
         {
             return null;
         }
-        return new HeyGenAccount(Unprotect(secret), avatar, voice);
+        return new HeyGenAccount(Unprotect(integration.Secret!), integration.AvatarId!, integration.VoiceId!);
     }
 }
 

@@ -1,3 +1,5 @@
+using VideoStudio.Core;
+
 namespace VideoStudio.Web.Live;
 
 public static class LiveExtensions
@@ -6,7 +8,7 @@ public static class LiveExtensions
     public static WebApplicationBuilder AddLive(this WebApplicationBuilder builder)
     {
         // A worker-only process serves no streams, so it holds no LISTEN connection either.
-        if (!builder.Configuration.GetValue("Studio:ServePages", true))
+        if (!StudioRoles.Of(builder).ServePages)
         {
             return builder;
         }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -13,15 +12,8 @@ namespace VideoStudio.Web.Live;
 /// (the pattern of aspnet/Entropy samples/Mvc.RenderViewToString).
 /// </summary>
 public sealed class PartialRenderer(
-    IRazorViewEngine views, ITempDataProvider tempData, IModelMetadataProvider metadata, IServiceScopeFactory scopes, IAntiforgery antiforgery)
+    IRazorViewEngine views, ITempDataProvider tempData, IModelMetadataProvider metadata, IServiceScopeFactory scopes)
 {
-    /// <summary>
-    /// Call before the response starts when partials will be rendered into it later. A form in a partial carries an antiforgery
-    /// token, and for a request without the antiforgery cookie MVC would set that cookie while rendering, after the headers
-    /// have gone out; issuing the tokens now sets it with the headers, and later renders reuse them.
-    /// </summary>
-    public void PrepareForStreaming(HttpContext context) => antiforgery.GetAndStoreTokens(context);
-
     public async Task<string> RenderAsync<TModel>(HttpContext context, string viewPath, TModel model)
     {
         var found = views.GetView(executingFilePath: null, viewPath, isMainPage: false);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using VideoStudio.Core;
 using VideoStudio.Core.Data;
 
 namespace VideoStudio.Web.Seed;
@@ -17,11 +18,12 @@ public static class DatabaseSetup
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         var config = app.Configuration;
+        var roles = app.Services.GetRequiredService<StudioRoles>();
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StudioDb>();
-        if (!config.GetValue("Studio:Migrate", true))
+        if (!roles.Migrate)
         {
-            await WaitForSchemaAsync(db, app.Logger, config.GetValue("Studio:SchemaWaitSeconds", 120));
+            await WaitForSchemaAsync(db, app.Logger, roles.SchemaWaitSeconds);
             return;
         }
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -5,6 +6,7 @@ using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Tests.Infrastructure;
 using VideoStudio.Web.Live;
+using VideoStudio.Web.Pages.Content;
 
 namespace VideoStudio.Tests.Live;
 
@@ -110,6 +112,74 @@ public class CardChangeNotificationsTests
     }
 
     private Task Sql(string sql) => _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));
+
+    [Fact]
+    public async Task Every_column_the_card_query_reads_is_covered_by_a_trigger_that_notifies_the_card()
+    {
+        await _app.WithDbAsync(_ => Task.CompletedTask);
+        await using var connection = new NpgsqlConnection(_app.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+
+        // PostgreSQL itself says which columns the card's statement reads: as a view, its column usage is in the catalog.
+        var asView = VideoCard.Query
+            .Replace("@slots", "ARRAY['long', 'short']")
+            .Replace("@content_id", "'00000000-0000-0000-0000-000000000000'::uuid")
+            .Replace("@user_id", "NULL::text");
+        await Execute(connection, $"CREATE TEMP VIEW card_reads AS {asView}");
+        var read = await Rows(connection, """
+            SELECT table_name::text, column_name::text FROM information_schema.view_column_usage WHERE view_name = 'card_reads'
+            """);
+        Assert.Contains(("video_generations", "status"), read);
+        Assert.Contains(("content", "video_short_url"), read);
+
+        var uncovered = new List<string>();
+        foreach (var (table, column) in read.Where(r => !NotShown.Contains(r.Table)))
+        {
+            var functions = await Rows(connection, $"""
+                SELECT p.proname::text, p.prosrc FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+                WHERE t.tgrelid = '{table}'::regclass AND NOT t.tgisinternal AND t.tgtype & 1 = 1 AND t.tgtype & 16 = 16
+                """);
+            var keys = await Rows(connection, $"""
+                SELECT a.attname::text, '' FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+                WHERE i.indrelid = '{table}'::regclass AND i.indisprimary
+                """);
+            if (!keys.Any(k => k.Table == column) && !functions.Any(f => Covers(f.Column, column)))
+            {
+                uncovered.Add($"{table}.{column}");
+            }
+        }
+        Assert.Empty(uncovered);
+    }
+
+    // Membership decides whether a handler may read the card, not what the card shows.
+    private static readonly string[] NotShown = ["business_members"];
+
+    /// <summary>
+    /// A trigger function that compares old and new values of columns other than the ones naming the slot notifies only
+    /// when those columns change; one that does not compare them notifies on every change of the row.
+    /// </summary>
+    private static bool Covers(string functionSource, string column)
+    {
+        var compared = Regex.Matches(functionSource, @"\bIF\s+(.*?)\s+THEN\b", RegexOptions.Singleline)
+            .Where(condition => condition.Value.Contains("IS DISTINCT FROM", StringComparison.Ordinal))
+            .SelectMany(condition => Regex.Matches(condition.Value, @"\bOLD\.(\w+)").Select(c => c.Groups[1].Value))
+            .ToHashSet();
+        compared.ExceptWith(["content_id", "slot"]);
+        return compared.Count == 0 || compared.Contains(column);
+    }
+
+    private static async Task<List<(string Table, string Column)>> Rows(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, string)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        return rows;
+    }
 
     private static async Task Execute(NpgsqlConnection connection, string sql)
     {

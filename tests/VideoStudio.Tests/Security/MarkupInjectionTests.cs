@@ -40,7 +40,7 @@ public class MarkupInjectionTests
             AssertInert(document);
         }
         Assert.Equal(Hostile, details.QuerySelector("h1")!.TextContent);
-        Assert.Contains(HostileFileName, details.QuerySelector("#delete-dialog-long")!.TextContent);
+        Assert.Equal(HostileFileName, details.QuerySelector("#video-card-long-delete")!.GetAttribute("data-file-name"));
         Assert.Contains(Hostile, card.QuerySelector("#video-card-short")!.TextContent);
         Assert.Equal(Hostile, details.QuerySelector<IHtmlTextAreaElement>("#main-script-editor-text")!.Value);
     }
@@ -63,7 +63,7 @@ public class MarkupInjectionTests
         var uploaded = await stream.CardWhenAsync("video-card-long", c => c.GetAttribute("data-state") == "video", c => AssertInert(c.Owner!));
         var failed = await stream.CardWhenAsync("video-card-short", c => c.GetAttribute("data-state") == "failed", c => AssertInert(c.Owner!));
 
-        Assert.Contains(HostileFileName, uploaded.QuerySelector("#delete-dialog-long")!.TextContent);
+        Assert.Equal(HostileFileName, uploaded.QuerySelector("#video-card-long-delete")!.GetAttribute("data-file-name"));
         Assert.Contains(HostileLines.ReplaceLineEndings(), failed.TextContent.ReplaceLineEndings());
         AssertInert(settings);
         Assert.Equal(HostileLines, settings.QuerySelector<IHtmlInputElement>("#avatar-id")!.Value);

@@ -33,7 +33,6 @@ public static class ContentEvents
             return TypedResults.NotFound();
         }
         http.Response.Headers["X-Accel-Buffering"] = "no";
-        renderer.PrepareForStreaming(http);
         return TypedResults.ServerSentEvents(CardEventsAsync(id, http, scopes, hub, renderer, lifetime.ApplicationStopping, http.RequestAborted));
     }
 

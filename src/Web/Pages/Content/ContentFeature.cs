@@ -6,6 +6,7 @@ public static class ContentFeature
     {
         builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection("Studio:Upload"));
         builder.Services.AddScoped<VideoUpload>();
+        builder.Services.AddScoped<GenerationStart>();
         return builder;
     }
 }

@@ -1,14 +1,10 @@
-using Hangfire;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Core.Media;
-using VideoStudio.Jobs.Generation;
-using VideoStudio.Jobs.HeyGen;
 using VideoStudio.Web.Auth;
 
 namespace VideoStudio.Web.Pages.Content;
@@ -83,7 +79,7 @@ public class DetailsModel(StudioDb db, IOptions<UploadOptions> uploadOptions) : 
 
         if (!Request.IsHtmx())
         {
-            return Redirect($"/content/{id}#{(videoSlot == VideoSlot.Long ? "main-script" : "short-script")}");
+            return RedirectToPage("/Content/Details", null, new { id }, videoSlot.Facts().ScriptAnchor);
         }
         return ScriptFragment(StatusCodes.Status200OK, ScriptEditor.For(id, videoSlot, value) with { Saved = true });
     }
@@ -100,7 +96,13 @@ public class DetailsModel(StudioDb db, IOptions<UploadOptions> uploadOptions) : 
             db.Record(item.BusinessId, id, videoSlot, VideoEventLog.Delete, VideoEventLog.Succeeded, User.UserId());
             await db.SaveChangesAsync(ct);
         }
-        return await CardOrRedirectAsync(id, videoSlot);
+        if (!Request.IsHtmx())
+        {
+            return CreateVideoSection(id);
+        }
+        // The delete confirmation lives outside the card, so the answer names the card it replaces.
+        Response.Headers["HX-Retarget"] = "#" + videoSlot.Facts().CardDomId;
+        return Partial("_VideoCard", await VideoCard.LoadAsync(db, id, videoSlot, CancellationToken.None));
     }
 
     private async Task<(Core.Data.Content? Item, VideoSlot Slot)> FindAsync(Guid id, string slot, CancellationToken ct)
@@ -112,11 +114,6 @@ public class DetailsModel(StudioDb db, IOptions<UploadOptions> uploadOptions) : 
         var item = await db.ContentVisibleTo(User.UserId()).AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
         return (item, videoSlot);
     }
-
-    private async Task<IActionResult> CardOrRedirectAsync(Guid id, VideoSlot slot) =>
-        Request.IsHtmx()
-            ? Partial("_VideoCard", await VideoCard.LoadAsync(db, id, slot, CancellationToken.None))
-            : Redirect($"/content/{id}#create-video");
 
     private PartialViewResult Conflict(Guid id, VideoSlot slot, string submitted, string? theirs) =>
         ScriptFragment(StatusCodes.Status409Conflict, new ScriptEditor(id, slot, submitted, ScriptEditor.Hash(theirs))
@@ -133,91 +130,25 @@ public class DetailsModel(StudioDb db, IOptions<UploadOptions> uploadOptions) : 
 
     private static string NormalizeLineEndings(string text) => text.Replace("\r\n", "\n");
 
-    public Task<IActionResult> OnPostGenerateAsync(Guid id, string slot, [FromServices] IBackgroundJobClient jobs, CancellationToken ct) =>
-        StartGenerationAsync(id, slot, jobs, ct);
+    public Task<IActionResult> OnPostGenerateAsync(Guid id, string slot, [FromServices] GenerationStart start, CancellationToken ct) =>
+        StartGenerationAsync(id, slot, start, ct);
 
-    public Task<IActionResult> OnPostRetryAsync(Guid id, string slot, [FromServices] IBackgroundJobClient jobs, CancellationToken ct) =>
-        StartGenerationAsync(id, slot, jobs, ct);
+    public Task<IActionResult> OnPostRetryAsync(Guid id, string slot, [FromServices] GenerationStart start, CancellationToken ct) =>
+        StartGenerationAsync(id, slot, start, ct);
 
-    /// <summary>Inserts a queued generation and hands it to the job by id; the card answers "Creating AI Video" at once.</summary>
-    private async Task<IActionResult> StartGenerationAsync(Guid id, string slot, IBackgroundJobClient jobs, CancellationToken ct)
+    private async Task<IActionResult> StartGenerationAsync(Guid id, string slot, GenerationStart start, CancellationToken ct)
     {
-        if (!VideoSlots.TryParse(slot, out var videoSlot))
+        if (!VideoSlots.TryParse(slot, out var videoSlot) || await start.StartAsync(id, videoSlot, User.UserId(), ct) is not { } outcome)
         {
             return NotFound();
-        }
-        var item = await db.ContentVisibleTo(User.UserId()).AsNoTracking()
-            .Where(c => c.Id == id)
-            .Select(c => new { c.Id, c.BusinessId, ScriptLength = (int?)(videoSlot == VideoSlot.Long ? c.VideoScript : c.ShortVideoScript)!.Length })
-            .SingleOrDefaultAsync(ct);
-        if (item is null)
-        {
-            return NotFound();
-        }
-        var card = (await VideoCard.LoadAsync(db, id, videoSlot, ct))!;
-        var refusal = card.GenerateRefusal
-            ?? (item.ScriptLength > HeyGenClient.MaxScriptLength
-                ? $"The {videoSlot.ScriptLabel().ToLowerInvariant()} is {item.ScriptLength:N0} characters long; HeyGen accepts at most {HeyGenClient.MaxScriptLength:N0}. Shorten it, then generate."
-                : null);
-        if (refusal is not null)
-        {
-            return Request.IsHtmx() ? CardFragment(StatusCodes.Status422UnprocessableEntity, card with { Message = refusal }) : Redirect($"/content/{id}#create-video");
-        }
-        if (card.State != CardState.Generating)
-        {
-            await QueueGenerationAsync(item.Id, item.BusinessId, videoSlot, jobs, ct);
         }
         if (!Request.IsHtmx())
         {
-            return Redirect($"/content/{id}#create-video");
+            return CreateVideoSection(id);
         }
-        return CardFragment(StatusCodes.Status200OK, (await VideoCard.LoadAsync(db, id, videoSlot, ct))!);
+        Response.StatusCode = outcome.Refused ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK;
+        return Partial("_VideoCard", outcome.Card);
     }
 
-    private async Task QueueGenerationAsync(Guid contentId, Guid businessId, VideoSlot slot, IBackgroundJobClient jobs, CancellationToken ct)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var generation = new VideoGeneration
-        {
-            Id = Guid.NewGuid(),
-            ContentId = contentId,
-            Slot = slot,
-            Status = GenerationStatus.Queued,
-            RequestedBy = User.UserId(),
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        db.VideoGenerations.Add(generation);
-        db.Record(businessId, contentId, slot, VideoEventLog.Generation, VideoEventLog.Started, generation.RequestedBy, generationId: generation.Id);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            // A second click (or another editor) started one a moment ago; the card shows that one.
-            db.ChangeTracker.Clear();
-            return;
-        }
-        try
-        {
-            GenerateVideoJob.Enqueue(jobs, generation.Id);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            generation.Status = GenerationStatus.Failed;
-            generation.ErrorCode = "not_started";
-            generation.ErrorMessage = "The video job could not be started. Retry in a moment.";
-            generation.FinishedAt = generation.UpdatedAt = DateTimeOffset.UtcNow;
-            await db.SaveChangesAsync(CancellationToken.None);
-            HttpContext.RequestServices.GetRequiredService<ILogger<DetailsModel>>()
-                .LogError(e, "Generation {GenerationId} could not be enqueued.", generation.Id);
-        }
-    }
-
-    private PartialViewResult CardFragment(int status, VideoCard card)
-    {
-        Response.StatusCode = status;
-        return Partial("_VideoCard", card);
-    }
+    private RedirectToPageResult CreateVideoSection(Guid id) => RedirectToPage("/Content/Details", null, new { id }, "create-video");
 }

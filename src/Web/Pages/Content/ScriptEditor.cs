@@ -14,7 +14,7 @@ public sealed record ScriptEditor(Guid ContentId, VideoSlot Slot, string Text, s
     public bool Saved { get; init; }
 
     public string DomId => $"{Anchor}-editor";
-    public string Anchor => Slot == VideoSlot.Long ? "main-script" : "short-script";
+    public string Anchor => Slot.Facts().ScriptAnchor;
     public string Label => Slot.ScriptLabel();
 
     /// <summary>Fingerprints a script so a save can tell whether someone else changed it meanwhile, per script rather than per row.</summary>

@@ -41,7 +41,7 @@ public class UploadModel(StudioDb db, VideoUpload upload) : PageModel
         }
         return Request.IsHtmx()
             ? Partial("_VideoCard", await VideoCard.LoadAsync(db, id, slot, CancellationToken.None))
-            : Redirect($"/content/{id}#create-video");
+            : RedirectToPage("/Content/Details", null, new { id }, "create-video");
     }
 
     /// <summary>Removes the form value providers so nothing reads the body before the handler streams it.</summary>

@@ -1,167 +1,172 @@
 using System.Security.Cryptography;
-using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
+using VideoStudio.Core.Generation;
 
 namespace VideoStudio.Web.Pages.Content;
 
 public enum CardState { Empty, Video, Generating, NotConfigured, Failed }
 
-public enum IntegrationReadiness { Ready, MissingKey, MissingIds }
-
-/// <summary>Everything the card partial needs, read fresh from the database by one loader for pages, handlers and live updates.</summary>
+/// <summary>
+/// Exactly what one slot's card shows, as plain values: the same for every viewer, so a changed card can be rendered once
+/// and sent to every stream. <see cref="Fingerprint"/> is derived from this value, so a new field is covered without
+/// anyone remembering to add it.
+/// </summary>
 public sealed record VideoCard(
     Guid ContentId,
     VideoSlot Slot,
+    CardState State,
     string? VideoUrl,
     string? VideoFileName,
     bool HasScript,
     IntegrationReadiness Integration,
-    VideoGeneration? Generation,
-    CardState State)
+    string? GenerateRefusal,
+    bool CanGenerate,
+    bool TimedOut,
+    string? FailureMessage,
+    string? Announcement,
+    string? AnnouncementKey)
 {
-    public const string MissingScriptMessage = "Video script is required to generate an AI avatar video.";
-    public const string MissingKeyMessage = "HeyGen API key is not configured. Please set it up in Settings.";
-    public const string MissingIdsMessage = "HeyGen avatar and voice IDs are required. Please configure them in Settings.";
-
     /// <summary>A one-off message for this response only (a refused action), shown as an alert on the card.</summary>
     public string? Message { get; init; }
 
-    public string DomId => DomIdFor(Slot);
+    [JsonIgnore]
+    public SlotFacts Facts => Slot.Facts();
 
-    public static string DomIdFor(VideoSlot slot) => $"video-card-{slot.Key()}";
+    [JsonIgnore]
+    public string DomId => Facts.CardDomId;
 
-    public string StateName => State switch
-    {
-        CardState.NotConfigured => "not-configured",
-        _ => State.ToString().ToLowerInvariant(),
-    };
+    [JsonIgnore]
+    public string StateName => State == CardState.NotConfigured ? "not-configured" : State.ToString().ToLowerInvariant();
 
     /// <summary>
     /// Names what the card shows. The page drops a live update whose fingerprint matches the card it has (a reconnect, a
     /// change of the other slot's integration), since replacing an identical card would stop a video that is playing.
     /// </summary>
-    public string Fingerprint => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('|',
-        StateName, VideoUrl, VideoFileName, HasScript, Integration, Generation?.Id, Generation?.Status, Generation?.ErrorMessage,
-        Generation?.UpdatedAt.UtcTicks, Message))).AsSpan(0, 8));
-
-    public string ScriptAnchor => Slot == VideoSlot.Long ? "main-script" : "short-script";
-
-    public bool CanGenerate => HasScript && Integration == IntegrationReadiness.Ready && State != CardState.Generating;
-
-    /// <summary>Why Generate is refused right now, in the words of the spec, or null when it may run.</summary>
-    public string? GenerateRefusal =>
-        !HasScript ? MissingScriptMessage
-        : Integration == IntegrationReadiness.MissingKey ? MissingKeyMessage
-        : Integration == IntegrationReadiness.MissingIds ? MissingIdsMessage
-        : null;
-
-    public static async Task<VideoCard?> LoadAsync(StudioDb db, Guid contentId, VideoSlot slot, CancellationToken ct = default) =>
-        (await LoadAsync(db, contentId, [slot], ct)).SingleOrDefault();
+    [JsonIgnore]
+    public string Fingerprint => Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(this)).AsSpan(0, 8));
 
     /// <summary>
-    /// The cards of the given slots, in that order, in one statement; none when the content does not exist.
+    /// Every card of one content item in one statement: what the card shows and what decides whether the slot may generate.
     /// Hand-written because EF translates "latest generation of this slot" into a window over every generation of every
-    /// content item, which grows with the table; LATERAL ... LIMIT 1 reads one index entry per slot.
+    /// content item, which grows with the table; LATERAL ... LIMIT 1 reads one index entry per slot. Each column read here
+    /// must be covered by a trigger that sends video_card_changed (the migrations); a test reads both and compares.
     /// </summary>
-    public static async Task<IReadOnlyList<VideoCard>> LoadAsync(StudioDb db, Guid contentId, VideoSlot[] slots, CancellationToken ct = default)
+    public const string Query = """
+        SELECT s.slot, c.business_id,
+               CASE s.slot WHEN 'long' THEN c.video_long_url ELSE c.video_short_url END AS video_url,
+               coalesce(CASE s.slot WHEN 'long' THEN c.video_script ELSE c.short_video_script END ~ '\S', false) AS has_script,
+               coalesce(length(CASE s.slot WHEN 'long' THEN c.video_script ELSE c.short_video_script END), 0) AS script_length,
+               coalesce(i.secret_id IS NOT NULL, false) AS has_key,
+               i.avatar_id, i.voice_id,
+               a.id AS asset_id, a.original_file_name AS video_file_name, a.source AS asset_source,
+               changed.last_asset_change, changed.last_deleted_at,
+               g.id AS generation_id, g.status AS generation_status, g.error_message, g.updated_at AS generation_updated_at
+        FROM content c
+        CROSS JOIN unnest(@slots) WITH ORDINALITY AS s(slot, position)
+        LEFT JOIN ai_avatar_integrations i ON i.business_id = c.business_id AND i.provider = 'heygen' AND i.status = 'active'
+        LEFT JOIN LATERAL (
+            SELECT id, status, error_message, updated_at FROM video_generations
+            WHERE content_id = c.id AND slot = s.slot
+            ORDER BY created_at DESC LIMIT 1) g ON true
+        LEFT JOIN LATERAL (
+            SELECT id, original_file_name, source FROM video_assets
+            WHERE content_id = c.id AND slot = s.slot AND replaced_at IS NULL AND deleted_at IS NULL
+            ORDER BY created_at DESC LIMIT 1) a ON true
+        LEFT JOIN LATERAL (
+            SELECT max(coalesce(deleted_at, created_at)) AS last_asset_change, max(deleted_at) AS last_deleted_at FROM video_assets
+            WHERE content_id = c.id AND slot = s.slot) changed ON true
+        WHERE c.id = @content_id
+          AND (@user_id IS NULL OR EXISTS (SELECT 1 FROM business_members m WHERE m.business_id = c.business_id AND m.user_id = @user_id))
+        ORDER BY s.position
+        """;
+
+    public static async Task<VideoCard?> LoadAsync(StudioDb db, Guid contentId, VideoSlot slot, CancellationToken ct = default) =>
+        (await ReadAsync(db, contentId, [slot], visibleTo: null, ct)).SingleOrDefault()?.Card;
+
+    public static async Task<IReadOnlyList<VideoCard>> LoadAsync(StudioDb db, Guid contentId, VideoSlot[] slots, CancellationToken ct = default) =>
+        (await ReadAsync(db, contentId, slots, visibleTo: null, ct)).Select(s => s.Card).ToList();
+
+    /// <summary>
+    /// The cards of the given slots, in that order, with what a handler needs beside them; none when the content does not
+    /// exist or, given a user, when that user is not a member of its business.
+    /// </summary>
+    public static async Task<IReadOnlyList<SlotSnapshot>> ReadAsync(
+        StudioDb db, Guid contentId, VideoSlot[] slots, string? visibleTo, CancellationToken ct = default)
     {
-        var keys = slots.Select(s => s.Key()).ToArray();
-        var rows = await db.Database.SqlQuery<CardRow>($"""
-            SELECT s.slot,
-                   CASE s.slot WHEN 'long' THEN c.video_long_url ELSE c.video_short_url END AS video_url,
-                   coalesce(CASE s.slot WHEN 'long' THEN c.video_script ELSE c.short_video_script END ~ '\S', false) AS has_script,
-                   coalesce(i.secret_id IS NOT NULL, false) AS has_key,
-                   i.avatar_id, i.voice_id,
-                   a.original_file_name AS video_file_name,
-                   changed.last_asset_change,
-                   g.id AS generation_id, g.status AS generation_status, g.provider_video_id, g.error_code, g.error_message,
-                   g.attempts, g.requested_by, g.asset_id, g.created_at, g.submitted_at, g.finished_at, g.updated_at
-            FROM content c
-            CROSS JOIN unnest({keys}) WITH ORDINALITY AS s(slot, position)
-            LEFT JOIN ai_avatar_integrations i ON i.business_id = c.business_id AND i.provider = 'heygen' AND i.status = 'active'
-            LEFT JOIN LATERAL (
-                SELECT * FROM video_generations
-                WHERE content_id = c.id AND slot = s.slot
-                ORDER BY created_at DESC LIMIT 1) g ON true
-            LEFT JOIN LATERAL (
-                SELECT original_file_name FROM video_assets
-                WHERE content_id = c.id AND slot = s.slot AND replaced_at IS NULL AND deleted_at IS NULL
-                ORDER BY created_at DESC LIMIT 1) a ON true
-            LEFT JOIN LATERAL (
-                SELECT max(coalesce(deleted_at, created_at)) AS last_asset_change FROM video_assets
-                WHERE content_id = c.id AND slot = s.slot) changed ON true
-            WHERE c.id = {contentId}
-            ORDER BY s.position
-            """).ToListAsync(ct);
-        return rows.Select(r => r.ToCard(contentId)).ToList();
+        var rows = await db.Database.SqlQueryRaw<CardRow>(Query,
+                new NpgsqlParameter("content_id", contentId),
+                new NpgsqlParameter("slots", slots.Select(s => s.Key()).ToArray()),
+                new NpgsqlParameter("user_id", NpgsqlDbType.Text) { Value = (object?)visibleTo ?? DBNull.Value })
+            .ToListAsync(ct);
+        return rows.Select(r => r.ToSnapshot(contentId)).ToList();
     }
 
     private sealed class CardRow
     {
         // Strings: the enum conventions of the model do not reach types that are only read by SqlQuery.
         public required string Slot { get; init; }
+        public Guid BusinessId { get; init; }
         public string? VideoUrl { get; init; }
         public bool HasScript { get; init; }
+        public int ScriptLength { get; init; }
         public bool HasKey { get; init; }
         public string? AvatarId { get; init; }
         public string? VoiceId { get; init; }
+        public Guid? AssetId { get; init; }
         public string? VideoFileName { get; init; }
+        public string? AssetSource { get; init; }
         public DateTimeOffset? LastAssetChange { get; init; }
+        public DateTimeOffset? LastDeletedAt { get; init; }
         public Guid? GenerationId { get; init; }
         public string? GenerationStatus { get; init; }
-        public string? ProviderVideoId { get; init; }
-        public string? ErrorCode { get; init; }
         public string? ErrorMessage { get; init; }
-        public int? Attempts { get; init; }
-        public string? RequestedBy { get; init; }
-        public Guid? AssetId { get; init; }
-        public DateTimeOffset? CreatedAt { get; init; }
-        public DateTimeOffset? SubmittedAt { get; init; }
-        public DateTimeOffset? FinishedAt { get; init; }
-        public DateTimeOffset? UpdatedAt { get; init; }
+        public DateTimeOffset? GenerationUpdatedAt { get; init; }
 
-        public VideoCard ToCard(Guid contentId)
+        public SlotSnapshot ToSnapshot(Guid contentId)
         {
-            var integration =
-                !HasKey ? IntegrationReadiness.MissingKey
-                : string.IsNullOrEmpty(AvatarId) || string.IsNullOrEmpty(VoiceId) ? IntegrationReadiness.MissingIds
-                : IntegrationReadiness.Ready;
-
             var slot = SnakeCaseEnumConverter<VideoSlot>.Parse(Slot);
-            var generation = GenerationId is { } id
-                ? new VideoGeneration
-                {
-                    Id = id,
-                    ContentId = contentId,
-                    Slot = slot,
-                    Status = SnakeCaseEnumConverter<GenerationStatus>.Parse(GenerationStatus!),
-                    ProviderVideoId = ProviderVideoId,
-                    ErrorCode = ErrorCode,
-                    ErrorMessage = ErrorMessage,
-                    Attempts = Attempts!.Value,
-                    RequestedBy = RequestedBy,
-                    AssetId = AssetId,
-                    CreatedAt = CreatedAt!.Value,
-                    SubmittedAt = SubmittedAt,
-                    FinishedAt = FinishedAt,
-                    UpdatedAt = UpdatedAt!.Value,
-                }
-                : null;
+            var title = slot.Title();
+            var status = GenerationStatus is { } s ? SnakeCaseEnumConverter<GenerationStatus>.Parse(s) : (GenerationStatus?)null;
+            var generating = status?.IsActive() == true;
+            var facts = new GenerationFacts(slot, HasScript, ScriptLength, GenerationPolicy.Readiness(HasKey, AvatarId, VoiceId), generating);
 
             // A failure stays on the card until the editor does something else with the slot.
-            var failureStillRelevant = generation is { Status: Core.GenerationStatus.Failed or Core.GenerationStatus.TimedOut }
-                && (LastAssetChange is null || generation.UpdatedAt > LastAssetChange);
+            var failed = status is Core.GenerationStatus.Failed or Core.GenerationStatus.TimedOut
+                && (LastAssetChange is null || GenerationUpdatedAt > LastAssetChange);
+            var deletedLast = VideoUrl is null && LastDeletedAt is not null && LastDeletedAt >= LastAssetChange;
 
             var state =
-                generation is not null && generation.Status.IsActive() ? CardState.Generating
-                : failureStillRelevant ? CardState.Failed
+                generating ? CardState.Generating
+                : failed ? CardState.Failed
                 : VideoUrl is not null ? CardState.Video
-                : integration != IntegrationReadiness.Ready ? CardState.NotConfigured
+                : facts.Integration != IntegrationReadiness.Ready ? CardState.NotConfigured
                 : CardState.Empty;
 
-            return new VideoCard(contentId, slot, VideoUrl, VideoFileName, HasScript, integration, generation, state);
+            // What the slot's latest change was, said in words; the page speaks it when the key differs from what it showed.
+            var (announcement, key) = state switch
+            {
+                CardState.Generating => ($"Creating AI video for {title}", $"generation:{GenerationId}:active"),
+                CardState.Failed => ($"AI video for {title} failed: {ErrorMessage}", $"generation:{GenerationId}:failed"),
+                CardState.Video when AssetSource == "ai" => ($"AI video for {title} is ready", $"asset:{AssetId}"),
+                CardState.Video => ($"Upload finished: {title}", $"asset:{AssetId}"),
+                _ when deletedLast => ($"Video deleted: {title}", $"deleted:{LastDeletedAt!.Value.UtcTicks}"),
+                _ => ((string?)null, (string?)null),
+            };
+
+            var card = new VideoCard(contentId, slot, state, VideoUrl, VideoFileName, HasScript, facts.Integration,
+                GenerationPolicy.Refusal(facts), GenerationPolicy.MayStart(facts),
+                TimedOut: status == Core.GenerationStatus.TimedOut, FailureMessage: failed ? ErrorMessage : null,
+                announcement, key);
+            return new SlotSnapshot(BusinessId, facts, card);
         }
     }
 }
+
+/// <summary>A card with what a handler needs beside it, from the same read.</summary>
+public sealed record SlotSnapshot(Guid BusinessId, GenerationFacts Facts, VideoCard Card);

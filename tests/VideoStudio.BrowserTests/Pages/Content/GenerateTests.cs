@@ -1,3 +1,4 @@
+using VideoStudio.Core.Generation;
 using System.Text.RegularExpressions;
 using VideoStudio.BrowserTests.Infrastructure;
 using VideoStudio.Core;
@@ -84,7 +85,7 @@ public class GenerateTests(BrowserApp app) : BrowserTest(app)
 
         var generate = card.GetByRole(AriaRole.Button, new() { Name = "Generate AI Video" });
         await Expect(generate).ToBeDisabledAsync();
-        await Expect(generate).ToHaveAccessibleDescriptionAsync(new Regex(Regex.Escape(VideoCard.MissingIdsMessage)));
+        await Expect(generate).ToHaveAccessibleDescriptionAsync(new Regex(Regex.Escape(GenerationPolicy.MissingIdsMessage)));
         await Expect(card.GetByRole(AriaRole.Link, new() { Name = "Configure HeyGen integration" })).ToHaveAttributeAsync("href", new Regex("^/settings/integrations"));
     }
 

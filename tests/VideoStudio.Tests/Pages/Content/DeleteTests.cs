@@ -20,6 +20,8 @@ public class DeleteTests
         var response = await tenant.Client.HtmxPostAsync(page, $"/content/{id}?handler=Delete&slot=long");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // The confirmation is outside the card, so the answer tells htmx which element it replaces.
+        Assert.Equal("#video-card-long", response.Headers.GetValues("HX-Retarget").Single());
         var card = (await response.FragmentAsync()).Body!.FirstElementChild!;
         Assert.Equal("video-card-long", card.Id);
         Assert.NotEqual("video", card.GetAttribute("data-state"));

@@ -1,3 +1,4 @@
+using VideoStudio.Core.Generation;
 using System.Net;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +24,7 @@ public class GenerateTests
 
         var response = await GenerateAsync(tenant, id, "long");
 
-        await AssertRefusedAsync(response, VideoCard.MissingScriptMessage);
+        await AssertRefusedAsync(response, GenerationPolicy.MissingScriptMessage);
         Assert.Equal(0, await GenerationCountAsync(id));
     }
 
@@ -45,7 +46,7 @@ public class GenerateTests
         var tenant = await _app.CreateTenantAsync();
         var id = await tenant.CreateContentAsync();
 
-        await AssertRefusedAsync(await GenerateAsync(tenant, id, "short"), VideoCard.MissingKeyMessage, "short");
+        await AssertRefusedAsync(await GenerateAsync(tenant, id, "short"), GenerationPolicy.MissingKeyMessage, "short");
         Assert.Equal(0, await GenerationCountAsync(id));
     }
 
@@ -56,7 +57,7 @@ public class GenerateTests
         await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey(), avatarId: "", voiceId: "");
         var id = await tenant.CreateContentAsync();
 
-        await AssertRefusedAsync(await GenerateAsync(tenant, id, "long"), VideoCard.MissingIdsMessage);
+        await AssertRefusedAsync(await GenerateAsync(tenant, id, "long"), GenerationPolicy.MissingIdsMessage);
         Assert.Equal(0, await GenerationCountAsync(id));
     }
 

@@ -97,8 +97,10 @@ public class VideoCardTests
         Assert.Equal("video", card.GetAttribute("data-state"));
         Assert.Contains("Upload New", Button(card, "upload").TextContent);
         Assert.Contains("Delete", Button(card, "delete").TextContent);
-        Assert.Equal("delete-dialog-long", Button(card, "delete").GetAttribute("data-opens"));
-        Assert.Contains("“bakery tour.mp4” will be removed", card.QuerySelector("#delete-dialog-long")!.TextContent);
+        Assert.Equal("delete-dialog", Button(card, "delete").GetAttribute("data-opens"));
+        Assert.Equal("long", Button(card, "delete").GetAttribute("data-slot"));
+        Assert.Equal("bakery tour.mp4", Button(card, "delete").GetAttribute("data-file-name"));
+        Assert.Null(card.QuerySelector("form, input[name=__RequestVerificationToken]"));
     }
 
     [Fact]

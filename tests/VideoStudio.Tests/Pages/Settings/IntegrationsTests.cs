@@ -1,3 +1,4 @@
+using VideoStudio.Core.Generation;
 using AngleSharp.Dom;
 using System.Net;
 using AngleSharp.Html.Dom;
@@ -62,7 +63,7 @@ public class IntegrationsTests
         Assert.False(await _app.WithDbAsync(db => db.IntegrationSecrets.AnyAsync(s => db.AiAvatarIntegrations.Any(i => i.BusinessId == admin.BusinessId && i.SecretId == s.Id))));
         var card = (await admin.Client.GetDocumentAsync($"/content/{id}")).QuerySelector("#video-card-long")!;
         Assert.Equal("not-configured", card.GetAttribute("data-state"));
-        Assert.Contains(VideoStudio.Web.Pages.Content.VideoCard.MissingKeyMessage, card.TextContent);
+        Assert.Contains(GenerationPolicy.MissingKeyMessage, card.TextContent);
     }
 
     [Fact]
