@@ -25,15 +25,12 @@ export ConnectionStrings__Studio="$(connection_string videostudio)"
 export Studio__Migrate=true
 export Studio__SeedDemo=true
 export Studio__MediaRoot="$REPO_ROOT/.data/media"
-# HeyGen is the offline simulator inside the app: renders finish after a short delay and announce themselves by webhook.
-# It answers only API keys that start with its own (the demo business's key does), and runs in Production only when told.
+# HeyGen is the offline simulator inside the app: renders finish after a short delay. It answers only API keys that
+# start with its own (the demo business's key does), and runs in Production only when told.
 export HeyGen__Simulator__Enabled=true
 export HeyGen__Simulator__AllowInProduction=true
 export HeyGen__Simulator__ApiKey="demo-simulator-key"
 export HeyGen__Simulator__RenderDelay="${VIDEOSTUDIO_SIM_DELAY:-00:00:08}"
-export HeyGen__Simulator__WebhookUrl="$URL/webhooks/heygen"
-export HeyGen__Simulator__WebhookSecret="demo-webhook-secret"
-export HeyGen__WebhookSecret="demo-webhook-secret"
 export HeyGen__BaseUrl="$URL/heygen-sim"
 export ASPNETCORE_URLS="$URL"
 # Only requests addressed to this app by name are served (no DNS rebinding from a web page onto the local port).

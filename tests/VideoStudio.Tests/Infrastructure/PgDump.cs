@@ -16,7 +16,7 @@ public static class PgDump
     /// <summary>Restores a dump into a new database on the same server, dropped when disposed.</summary>
     public static async Task<TestDatabase> RestoreAsync(string dump)
     {
-        var database = await TestDatabase.CreateAsync();
+        var database = TestDatabase.Create();
         await RunAsync("psql", database.ConnectionString, ["--quiet", "--set=ON_ERROR_STOP=1"], dump);
         return database;
     }

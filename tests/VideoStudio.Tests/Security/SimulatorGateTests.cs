@@ -26,8 +26,8 @@ public class SimulatorGateTests
     {
         var client = WithSimulator.Value.CreateClient();
 
-        var generate = await client.SendAsync(WithKey(HttpMethod.Post, "/v2/video/generate", key));
-        var avatars = await client.SendAsync(WithKey(HttpMethod.Get, "/v2/avatars", key));
+        var generate = await client.SendAsync(WithKey(HttpMethod.Post, "/v3/videos", key));
+        var avatars = await client.SendAsync(WithKey(HttpMethod.Get, "/v3/avatars/looks", key));
 
         Assert.Equal(HttpStatusCode.Unauthorized, generate.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, avatars.StatusCode);
@@ -38,8 +38,8 @@ public class SimulatorGateTests
     {
         var client = WithSimulator.Value.CreateClient();
 
-        var avatars = await client.SendAsync(WithKey(HttpMethod.Get, "/v2/avatars", OwnKey + "-ok"));
-        var preview = await client.GetAsync($"{SimulatorHosting.DefaultPrefix}/files/{SimulatedHeyGen.Avatars[0].PreviewFile}");
+        var avatars = await client.SendAsync(WithKey(HttpMethod.Get, "/v3/avatars/looks", OwnKey + "-ok"));
+        var preview = await client.GetAsync($"{SimulatorHosting.DefaultPrefix}/files/looks/{SimulatedHeyGen.Looks[0].PreviewFile}");
 
         Assert.Equal(HttpStatusCode.OK, avatars.StatusCode);
         Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
@@ -67,7 +67,7 @@ public class SimulatorGateTests
             .UseSetting("HeyGen:Simulator:AllowInProduction", "true")
             .UseSetting("HeyGen:Simulator:ApiKey", OwnKey));
 
-        var avatars = await production.CreateClient().SendAsync(WithKey(HttpMethod.Get, "/v2/avatars", OwnKey + "-ok"));
+        var avatars = await production.CreateClient().SendAsync(WithKey(HttpMethod.Get, "/v3/avatars/looks", OwnKey + "-ok"));
 
         Assert.Equal(HttpStatusCode.OK, avatars.StatusCode);
     }
