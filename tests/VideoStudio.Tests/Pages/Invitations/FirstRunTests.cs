@@ -17,7 +17,7 @@ public class FirstRunTests
     [Fact]
     public async Task A_fresh_install_prints_a_one_time_link_that_creates_the_first_site_administrator()
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = TestDatabase.Create();
         var logs = new LogCapture();
         await using var app = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
