@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace VideoStudio.TestSupport;
 
@@ -17,6 +18,10 @@ public static class StudioTestHost
             .UseSetting("Studio:MediaRoot", mediaRoot)
             .UseSetting("Studio:KeyRing:CertificatePath", TestKeyRing.Certificate.CertificatePath)
             .UseSetting("Studio:KeyRing:CertificatePassword", TestKeyRing.Certificate.Password);
+
+    /// <summary>A client that keeps cookies and shows redirects instead of following them, so a test sees each answer.</summary>
+    public static HttpClient CreateBrowserlessClient(this WebApplicationFactory<Program> app) =>
+        app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
     /// <summary>A fresh, empty media folder for one app under test.</summary>
     public static string NewMediaRoot() => Directory.CreateTempSubdirectory("videostudio-media-").FullName;

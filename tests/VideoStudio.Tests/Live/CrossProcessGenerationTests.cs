@@ -51,7 +51,7 @@ public class CrossProcessGenerationTests
         var member = await seed.MemberAsync();
         await seed.HeyGenIntegrationAsync(member.BusinessId, HeyGenSim.NewKey(), HeyGenSim.Avatar, HeyGenSim.Voice);
         var contentId = await seed.ContentAsync(member.BusinessId, "Across processes", "Hello from one process to another.", shortScript: null);
-        var client = web.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var client = web.CreateBrowserlessClient();
         await client.SignInAsync(member.Email, member.Password);
         return (client, contentId);
     }

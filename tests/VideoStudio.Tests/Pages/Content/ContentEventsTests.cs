@@ -165,7 +165,7 @@ public class ContentEventsTests
     {
         var tenant = await _app.CreateTenantAsync();
         var id = await tenant.CreateContentAsync();
-        var client = SecondInstance.Value.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var client = SecondInstance.Value.CreateBrowserlessClient();
         await client.SignInAsync(tenant.Email, tenant.Password);
         await using var stream = await CardStream.OpenAsync(client, id);
         await stream.NextCardAsync();
