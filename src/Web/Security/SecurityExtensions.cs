@@ -6,13 +6,13 @@ namespace VideoStudio.Web.Security;
 public static class SecurityExtensions
 {
     /// <summary>What docs/security.md calls the edge controls: proxy trust, HSTS, security headers, form limits,
-    /// requests for page handlers that do not exist.</summary>
+    /// requests a page cannot serve.</summary>
     public static WebApplicationBuilder AddStudioSecurity(this WebApplicationBuilder builder)
     {
         builder.AddReverseProxySupport();
         // The antiforgery token writer would add X-Frame-Options: SAMEORIGIN on its own; the headers set DENY.
         builder.Services.Configure<AntiforgeryOptions>(o => o.SuppressXFrameOptionsHeader = true);
-        builder.Services.Configure<MvcOptions>(o => o.Filters.Add(new UnknownHandlerFilter()));
+        builder.Services.Configure<MvcOptions>(o => o.Filters.Add(new PageRequestFilter()));
         return builder;
     }
 

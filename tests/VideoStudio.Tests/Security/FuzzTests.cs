@@ -61,10 +61,13 @@ public class FuzzTests
             request.Headers.TryAddWithoutValidation("RequestVerificationToken", token);
             request.Headers.TryAddWithoutValidation("HX-Request", "true");
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var logged = _app.Logs.Lines.Count();
             using var response = await member.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             if ((int)response.StatusCode >= 500)
             {
-                serverErrors.Add($"{what}: {request.Method} {request.RequestUri} answered {(int)response.StatusCode}");
+                // The app's own account of it (other tests log meanwhile, so the first error since the request).
+                var error = _app.Logs.Lines.Skip(logged).FirstOrDefault(l => l.StartsWith("Error")) ?? "";
+                serverErrors.Add($"{what}: {request.Method} {request.RequestUri} answered {(int)response.StatusCode} {error[..Math.Min(error.Length, 1500)]}");
             }
         }
 
