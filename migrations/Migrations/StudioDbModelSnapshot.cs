@@ -225,6 +225,15 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("business_id");
 
+                    b.Property<string>("Engine")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("engine");
+
+                    b.Property<int?>("MaxConcurrentRenders")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_concurrent_renders");
+
                     b.Property<string>("Provider")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -234,6 +243,11 @@ namespace VideoStudio.Migrations.Migrations
                     b.Property<Guid?>("SecretId")
                         .HasColumnType("uuid")
                         .HasColumnName("secret_id");
+
+                    b.Property<string>("ShortAvatarId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("short_avatar_id");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -249,11 +263,32 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("voice_id");
 
+                    b.Property<string>("WebhookEndpointId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("webhook_endpoint_id");
+
+                    b.Property<Guid?>("WebhookSecretId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("webhook_secret_id");
+
+                    b.Property<string>("WebhookToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("webhook_token");
+
                     b.HasKey("Id")
                         .HasName("pk_ai_avatar_integrations");
 
                     b.HasIndex("SecretId")
                         .HasDatabaseName("ix_ai_avatar_integrations_secret_id");
+
+                    b.HasIndex("WebhookSecretId")
+                        .HasDatabaseName("ix_ai_avatar_integrations_webhook_secret_id");
+
+                    b.HasIndex("WebhookToken")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ai_avatar_integrations_webhook_token");
 
                     b.HasIndex("BusinessId", "Provider")
                         .IsUnique()
@@ -488,6 +523,11 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("CaptionsKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("captions_key");
+
                     b.Property<Guid>("ContentId")
                         .HasColumnType("uuid")
                         .HasColumnName("content_id");
@@ -510,11 +550,20 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("deleted_at");
 
+                    b.Property<double?>("DurationSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("duration_seconds");
+
                     b.Property<string>("OriginalFileName")
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
                         .HasColumnName("original_file_name");
+
+                    b.Property<string>("PosterKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("poster_key");
 
                     b.Property<DateTimeOffset?>("ReplacedAt")
                         .HasColumnType("timestamp with time zone")
@@ -686,6 +735,10 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<bool>("WaitsForRenderSlot")
+                        .HasColumnType("boolean")
+                        .HasColumnName("waits_for_render_slot");
+
                     b.HasKey("Id")
                         .HasName("pk_video_generations");
 
@@ -772,7 +825,15 @@ namespace VideoStudio.Migrations.Migrations
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_ai_avatar_integrations_integration_secrets_secret_id");
 
+                    b.HasOne("VideoStudio.Core.Data.IntegrationSecret", "WebhookSecret")
+                        .WithMany()
+                        .HasForeignKey("WebhookSecretId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_ai_avatar_integrations_integration_secrets_webhook_secret_id");
+
                     b.Navigation("Secret");
+
+                    b.Navigation("WebhookSecret");
                 });
 
             modelBuilder.Entity("VideoStudio.Core.Data.BusinessMember", b =>

@@ -59,7 +59,8 @@ public sealed class GenerateVideoJob(
         }
         var content = await db.Content.AsNoTracking().SingleAsync(c => c.Id == generation.ContentId, ct);
 
-        if (clock.GetUtcNow() - generation.CreatedAt > Options.GenerationTimeout)
+        // A generation waiting for one of the business's render slots has not started yet; its clock starts when it is sent.
+        if (!generation.WaitsForRenderSlot && clock.GetUtcNow() - (generation.SubmittedAt ?? generation.CreatedAt) > Options.GenerationTimeout)
         {
             await SettleAsync(generation, content, GenerationStatus.TimedOut, "timed_out", TimedOutMessage(Options.GenerationTimeout));
             return null;
@@ -141,11 +142,12 @@ public sealed class GenerateVideoJob(
             return await FailAsync(generation, content, code, refusal);
         }
 
-        generation.SubmittedAt ??= clock.GetUtcNow();
-        generation.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(CancellationToken.None);
+        if (generation.SubmittedAt is null && !await TakeRenderSlotAsync(generation, content.BusinessId, account.MaxConcurrentRenders ?? Options.MaxConcurrentRenders))
+        {
+            return Options.PollInterval;
+        }
         var videoId = await heygen.CreateVideoAsync(account.ApiKey,
-            new HeyGenVideoRequest(account.AvatarId, account.VoiceId, script!, generation.Slot.Facts().AspectRatio, Options.Resolution, null,
+            new HeyGenVideoRequest(account.AvatarFor(generation.Slot), account.VoiceId, script!, generation.Slot.Facts().AspectRatio, Options.Resolution, account.Engine,
                 $"{content.Title} · {generation.Slot.Title()}", generation.Id.ToString(), IdempotencyKey(generation.Id)),
             ct);
 
@@ -159,9 +161,55 @@ public sealed class GenerateVideoJob(
 
     public static string IdempotencyKey(Guid generationId) => generationId.ToString();
 
+    /// <summary>
+    /// Marks the generation sent (SubmittedAt, committed before the call) when the business has fewer than
+    /// <paramref name="limit"/> renders in flight, counting older generations already waiting as ahead of this one.
+    /// Otherwise it waits, shown on the card, instead of HeyGen answering 429.
+    /// </summary>
+    private async Task<bool> TakeRenderSlotAsync(VideoGeneration generation, Guid businessId, int limit)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        await GenerationLock.LockBusinessForTransactionAsync(db, businessId, CancellationToken.None);
+        var ahead = await db.VideoGenerations
+            .Where(g => g.Id != generation.Id && GenerationStatuses.Active.Contains(g.Status))
+            .Where(g => g.SubmittedAt != null || (g.WaitsForRenderSlot && g.CreatedAt < generation.CreatedAt))
+            .CountAsync(g => db.Content.Any(c => c.Id == g.ContentId && c.BusinessId == businessId), CancellationToken.None);
+        var now = clock.GetUtcNow();
+        var free = ahead < limit;
+        if (free)
+        {
+            generation.SubmittedAt = generation.UpdatedAt = now;
+            generation.WaitsForRenderSlot = false;
+        }
+        else if (!generation.WaitsForRenderSlot || now - generation.UpdatedAt > WaitingHeartbeat)
+        {
+            // Touched now and then, so the sweeper can tell a waiting generation from one whose chain was lost.
+            generation.WaitsForRenderSlot = true;
+            generation.UpdatedAt = now;
+        }
+        await db.SaveChangesAsync(CancellationToken.None);
+        await tx.CommitAsync(CancellationToken.None);
+        if (!free)
+        {
+            logger.LogInformation("Generation {GenerationId}: waits, {Ahead} renders of the business are in flight or ahead (limit {Limit}).", generation.Id, ahead, limit);
+        }
+        return free;
+    }
+
+    public static readonly TimeSpan WaitingHeartbeat = TimeSpan.FromMinutes(5);
+
     private async Task<TimeSpan?> PollAsync(VideoGeneration generation, Content content, HeyGenAccount account, CancellationToken ct)
     {
-        var video = await heygen.GetVideoAsync(account.ApiKey, generation.ProviderVideoId!, ct);
+        HeyGenVideo video;
+        try
+        {
+            video = await heygen.GetVideoAsync(account.ApiKey, generation.ProviderVideoId!, ct);
+        }
+        catch (HeyGenException e) when (e.Kind == HeyGenErrorKind.NotFound)
+        {
+            return await FailAsync(generation, content, e.KindName,
+                "HeyGen no longer knows this video (it may have been deleted there, or the API key belongs to another account now). Generate it again.");
+        }
         if (video.IsFailed)
         {
             return await FailAsync(generation, content, "render_failed", RenderFailure(video.FailureMessage ?? video.FailureCode));
@@ -177,7 +225,7 @@ public sealed class GenerateVideoJob(
             return Options.PollInterval;
         }
 
-        var staged = await DownloadVideoAsync(account, video, ct);
+        (var staged, video) = await DownloadVideoAsync(account, video, ct);
         var now = clock.GetUtcNow();
         // One explicit transaction: the slot's new video and the generation's completion commit together, so a crash cannot
         // leave one without the other and make a later run attach twice.
@@ -190,6 +238,7 @@ public sealed class GenerateVideoJob(
             generation.FinishedAt = generation.UpdatedAt = now;
             generation.ErrorCode = generation.ErrorMessage = null;
             generation.AssetId = asset.Id;
+            asset.DurationSeconds = video.Duration;
             Record(generation, content, VideoEventLog.Succeeded, null, now).AssetId = asset.Id;
             await db.SaveChangesAsync(CancellationToken.None);
             await tx.CommitAsync(CancellationToken.None);
@@ -200,11 +249,123 @@ public sealed class GenerateVideoJob(
             throw;
         }
         logger.LogInformation("Generation {GenerationId}: completed as asset {AssetId}.", generation.Id, asset.Id);
+        await CompanionsOrLaterAsync(generation, asset, account, video);
         return null;
     }
 
+    /// <summary>
+    /// The poster and captions of a completed generation's video, for the job scheduled when they were not ready (HeyGen
+    /// finishes subtitles seconds after the video) or for a caption webhook. Safe to run any number of times.
+    /// </summary>
+    [JobDisplayName("Fetch poster and captions · {0}")]
+    [AutomaticRetry(Attempts = 2, DelaysInSeconds = [30, 60])]
+    public async Task FetchCompanionsAsync(Guid generationId, CancellationToken ct)
+    {
+        await using var guard = await GenerationLock.TryTakeAsync(db, generationId, ct);
+        if (guard is null)
+        {
+            return;
+        }
+        var generation = await db.VideoGenerations.AsNoTracking().SingleOrDefaultAsync(g => g.Id == generationId, ct);
+        if (generation is not { Status: GenerationStatus.Completed, AssetId: { } assetId, ProviderVideoId: { } videoId })
+        {
+            return;
+        }
+        var asset = await db.VideoAssets.SingleAsync(a => a.Id == assetId, ct);
+        if (asset is { PosterKey: not null, CaptionsKey: not null })
+        {
+            return;
+        }
+        var businessId = await db.Content.Where(c => c.Id == generation.ContentId).Select(c => c.BusinessId).SingleAsync(ct);
+        HeyGenAccount? account;
+        try
+        {
+            account = await secrets.AccountForAsync(db, businessId, ct);
+        }
+        catch (CryptographicException)
+        {
+            return;
+        }
+        if (account is null)
+        {
+            return;
+        }
+        HeyGenVideo video;
+        try
+        {
+            video = await heygen.GetVideoAsync(account.ApiKey, videoId, ct);
+        }
+        catch (HeyGenException e) when (e.IsTransient)
+        {
+            ScheduleCompanions(generation, e.RetryAfter ?? Options.PollInterval);
+            return;
+        }
+        catch (HeyGenException)
+        {
+            return;
+        }
+        await CompanionsOrLaterAsync(generation, asset, account, video);
+    }
+
+    /// <summary>Stores what is ready; asks again later while the captions are missing and the wait has not run out.</summary>
+    private async Task CompanionsOrLaterAsync(VideoGeneration generation, VideoAsset asset, HeyGenAccount account, HeyGenVideo video)
+    {
+        try
+        {
+            await SaveCompanionsAsync(asset, account, video);
+        }
+        catch (Exception e) when (e is HeyGenException or MediaRejectedException or IOException or HttpRequestException)
+        {
+            // The video is the slot's already; a missing poster or caption track only waits for the next try.
+            logger.LogWarning("Generation {GenerationId}: poster or captions not stored yet: {Error}", generation.Id, e.Message);
+            db.ChangeTracker.Clear();
+        }
+        if (asset.CaptionsKey is null && clock.GetUtcNow() - (generation.FinishedAt ?? clock.GetUtcNow()) < Options.CaptionWait)
+        {
+            ScheduleCompanions(generation, Options.PollInterval);
+        }
+    }
+
+    private void ScheduleCompanions(VideoGeneration generation, TimeSpan delay) =>
+        jobs.Schedule<GenerateVideoJob>(j => j.FetchCompanionsAsync(generation.Id, CancellationToken.None), delay);
+
+    private async Task SaveCompanionsAsync(VideoAsset asset, HeyGenAccount account, HeyGenVideo video)
+    {
+        var ct = CancellationToken.None;
+        if (asset.PosterKey is null && video.ThumbnailUrl is { } thumbnail)
+        {
+            var image = await DownloadSmallAsync(thumbnail, MaxPosterBytes, ct);
+            if (PosterFormat.Detect(image) is { } format)
+            {
+                var key = $"{asset.Id:N}.poster.{format.Extension}";
+                await store.SaveCompanionAsync(key, image, ct);
+                asset.PosterKey = key;
+            }
+        }
+        if (asset.CaptionsKey is null && video.SubtitleUrl is { } subtitles)
+        {
+            var srt = System.Text.Encoding.UTF8.GetString(await DownloadSmallAsync(subtitles, MaxCaptionBytes, ct));
+            var key = $"{asset.Id:N}.captions.vtt";
+            await store.SaveCompanionAsync(key, System.Text.Encoding.UTF8.GetBytes(WebVtt.FromSrt(srt)), ct);
+            asset.CaptionsKey = key;
+        }
+        asset.DurationSeconds ??= video.Duration;
+        await db.SaveChangesAsync(ct);
+    }
+
+    private const long MaxPosterBytes = 10 << 20;
+    private const long MaxCaptionBytes = 1 << 20;
+
+    private async Task<byte[]> DownloadSmallAsync(string url, long maxBytes, CancellationToken ct)
+    {
+        using var response = await heygen.DownloadAsync(url, ct);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        return await body.ReadAtMostAsync(maxBytes, ct)
+            ?? throw new MediaRejectedException($"HeyGen's file is larger than {MediaStore.FormatBytes(maxBytes)}.", "too_large");
+    }
+
     /// <summary>Streams the finished file into staging; an expired link is renewed once by a fresh GET of the video.</summary>
-    private async Task<StagedVideo> DownloadVideoAsync(HeyGenAccount account, HeyGenVideo video, CancellationToken ct)
+    private async Task<(StagedVideo Staged, HeyGenVideo Video)> DownloadVideoAsync(HeyGenAccount account, HeyGenVideo video, CancellationToken ct)
     {
         for (var renewed = false; ; renewed = true)
         {
@@ -216,7 +377,7 @@ public sealed class GenerateVideoJob(
             {
                 using var response = await heygen.DownloadAsync(video.VideoUrl, ct);
                 await using var body = await response.Content.ReadAsStreamAsync(ct);
-                return await store.StageAsync(body, Options.MaxDownloadBytes, ct);
+                return (await store.StageAsync(body, Options.MaxDownloadBytes, ct), video);
             }
             catch (HeyGenException e) when (e.Kind == HeyGenErrorKind.LinkExpired && !renewed)
             {
