@@ -226,30 +226,37 @@ public sealed class GenerateVideoJob(
         }
 
         (var staged, video) = await DownloadVideoAsync(account, video, ct);
+        // The poster and captions come with the video when they are ready, so the card shows them from its first update.
+        var assetId = Guid.NewGuid();
+        var (poster, captions) = await StoreCompanionsAsync(generation, assetId, video, wantPoster: true, wantCaptions: true);
         var now = clock.GetUtcNow();
         // One explicit transaction: the slot's new video and the generation's completion commit together, so a crash cannot
         // leave one without the other and make a later run attach twice.
         await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        var asset = await SlotVideos.AttachAsync(db, store, content.Id, generation.Slot, staged, VideoSource.Ai,
-            FileNameFor(content, generation.Slot, staged.Format), generation.RequestedBy, CancellationToken.None);
+        VideoAsset? asset = null;
         try
         {
+            asset = await SlotVideos.AttachAsync(db, store, content.Id, generation.Slot, staged, VideoSource.Ai,
+                FileNameFor(content, generation.Slot, staged.Format), generation.RequestedBy, CancellationToken.None, assetId);
             generation.Status = GenerationStatus.Completed;
             generation.FinishedAt = generation.UpdatedAt = now;
             generation.ErrorCode = generation.ErrorMessage = null;
             generation.AssetId = asset.Id;
-            asset.DurationSeconds = video.Duration;
+            (asset.PosterKey, asset.CaptionsKey, asset.DurationSeconds) = (poster, captions, video.Duration);
             Record(generation, content, VideoEventLog.Succeeded, null, now).AssetId = asset.Id;
             await db.SaveChangesAsync(CancellationToken.None);
             await tx.CommitAsync(CancellationToken.None);
         }
         catch
         {
-            store.Delete(asset.StorageKey);
+            foreach (var key in new[] { asset?.StorageKey, poster, captions }.OfType<string>())
+            {
+                store.Delete(key);
+            }
             throw;
         }
         logger.LogInformation("Generation {GenerationId}: completed as asset {AssetId}.", generation.Id, asset.Id);
-        await CompanionsOrLaterAsync(generation, asset, account, video);
+        CaptionsLaterIfMissing(generation, asset);
         return null;
     }
 
@@ -297,29 +304,24 @@ public sealed class GenerateVideoJob(
         }
         catch (HeyGenException e) when (e.IsTransient)
         {
-            ScheduleCompanions(generation, e.RetryAfter ?? Options.PollInterval);
+            CaptionsLaterIfMissing(generation, asset);
             return;
         }
         catch (HeyGenException)
         {
             return;
         }
-        await CompanionsOrLaterAsync(generation, asset, account, video);
+        var (poster, captions) = await StoreCompanionsAsync(generation, asset.Id, video, asset.PosterKey is null, asset.CaptionsKey is null);
+        asset.PosterKey ??= poster;
+        asset.CaptionsKey ??= captions;
+        asset.DurationSeconds ??= video.Duration;
+        await db.SaveChangesAsync(CancellationToken.None);
+        CaptionsLaterIfMissing(generation, asset);
     }
 
-    /// <summary>Stores what is ready; asks again later while the captions are missing and the wait has not run out.</summary>
-    private async Task CompanionsOrLaterAsync(VideoGeneration generation, VideoAsset asset, HeyGenAccount account, HeyGenVideo video)
+    /// <summary>Asks again later while the captions are missing and HeyGen may still be finishing them.</summary>
+    private void CaptionsLaterIfMissing(VideoGeneration generation, VideoAsset asset)
     {
-        try
-        {
-            await SaveCompanionsAsync(asset, account, video);
-        }
-        catch (Exception e) when (e is HeyGenException or MediaRejectedException or IOException or HttpRequestException)
-        {
-            // The video is the slot's already; a missing poster or caption track only waits for the next try.
-            logger.LogWarning("Generation {GenerationId}: poster or captions not stored yet: {Error}", generation.Id, e.Message);
-            db.ChangeTracker.Clear();
-        }
         if (asset.CaptionsKey is null && clock.GetUtcNow() - (generation.FinishedAt ?? clock.GetUtcNow()) < Options.CaptionWait)
         {
             ScheduleCompanions(generation, Options.PollInterval);
@@ -329,28 +331,37 @@ public sealed class GenerateVideoJob(
     private void ScheduleCompanions(VideoGeneration generation, TimeSpan delay) =>
         jobs.Schedule<GenerateVideoJob>(j => j.FetchCompanionsAsync(generation.Id, CancellationToken.None), delay);
 
-    private async Task SaveCompanionsAsync(VideoAsset asset, HeyGenAccount account, HeyGenVideo video)
+    /// <summary>
+    /// Writes what HeyGen has ready of an asset's poster (its thumbnail) and captions (its SRT as WebVTT); returns their
+    /// storage keys, null for what is not ready. A failure here costs only the companion, never the video.
+    /// </summary>
+    private async Task<(string? Poster, string? Captions)> StoreCompanionsAsync(
+        VideoGeneration generation, Guid assetId, HeyGenVideo video, bool wantPoster, bool wantCaptions)
     {
         var ct = CancellationToken.None;
-        if (asset.PosterKey is null && video.ThumbnailUrl is { } thumbnail)
+        string? poster = null, captions = null;
+        try
         {
-            var image = await DownloadSmallAsync(thumbnail, MaxPosterBytes, ct);
-            if (PosterFormat.Detect(image) is { } format)
+            if (wantPoster && video.ThumbnailUrl is { } thumbnail
+                && await DownloadSmallAsync(thumbnail, MaxPosterBytes, ct) is var image && PosterFormat.Detect(image) is { } format)
             {
-                var key = $"{asset.Id:N}.poster.{format.Extension}";
+                var key = $"{assetId:N}.poster.{format.Extension}";
                 await store.SaveCompanionAsync(key, image, ct);
-                asset.PosterKey = key;
+                poster = key;
+            }
+            if (wantCaptions && video.SubtitleUrl is { } subtitles)
+            {
+                var srt = System.Text.Encoding.UTF8.GetString(await DownloadSmallAsync(subtitles, MaxCaptionBytes, ct));
+                var key = $"{assetId:N}.captions.vtt";
+                await store.SaveCompanionAsync(key, System.Text.Encoding.UTF8.GetBytes(WebVtt.FromSrt(srt)), ct);
+                captions = key;
             }
         }
-        if (asset.CaptionsKey is null && video.SubtitleUrl is { } subtitles)
+        catch (Exception e) when (e is HeyGenException or MediaRejectedException or IOException or HttpRequestException)
         {
-            var srt = System.Text.Encoding.UTF8.GetString(await DownloadSmallAsync(subtitles, MaxCaptionBytes, ct));
-            var key = $"{asset.Id:N}.captions.vtt";
-            await store.SaveCompanionAsync(key, System.Text.Encoding.UTF8.GetBytes(WebVtt.FromSrt(srt)), ct);
-            asset.CaptionsKey = key;
+            logger.LogWarning("Generation {GenerationId}: poster or captions not stored yet: {Error}", generation.Id, e.Message);
         }
-        asset.DurationSeconds ??= video.Duration;
-        await db.SaveChangesAsync(ct);
+        return (poster, captions);
     }
 
     private const long MaxPosterBytes = 10 << 20;

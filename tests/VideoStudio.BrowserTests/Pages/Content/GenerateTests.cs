@@ -125,7 +125,7 @@ public class GenerateTests(BrowserApp app) : BrowserTest(app)
             await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Creating AI Video" })).ToBeDisabledAsync();
             await App.FinishRenderAsync(id, slot);
             await Expect(card).ToHaveAttributeAsync("data-state", "video", new() { Timeout = 30_000 });
-            await Expect(card.Locator("video")).ToHaveAttributeAsync("poster", new Regex(@"^/media/[0-9a-f]{32}\.poster\.jpg$"));
+            await Expect(card.Locator("video")).ToHaveAttributeAsync("poster", new Regex(@"^/media/[0-9a-f]{32}\.poster\.jpg$"), new() { Timeout = 30_000 });
             await Expect(card.Locator("video track[kind=captions]")).ToHaveAttributeAsync("src", new Regex(@"\.captions\.vtt$"));
             await Expect(card.Locator(".duration")).ToHaveTextAsync("0:04");
         }

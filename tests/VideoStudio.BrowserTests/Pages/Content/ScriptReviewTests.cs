@@ -34,7 +34,7 @@ public class ScriptReviewTests(BrowserApp app) : BrowserTest(app)
         var page = await SignInAsync(editor);
         await page.GotoAsync($"/content/{id}#main-script");
         var text = page.GetByRole(AriaRole.Textbox, new() { Name = "Main Video Script" });
-        var warning = page.GetByText("Longer than HeyGen's 5,000 characters");
+        var warning = page.GetByRole(AriaRole.Region, new() { Name = "Main Video Script" }).GetByText("Longer than HeyGen's 5,000 characters");
         await Expect(warning).ToBeHiddenAsync();
 
         await text.FillAsync(new string('a', 5001));
