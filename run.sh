@@ -31,6 +31,8 @@ export HeyGen__Simulator__Enabled=true
 export HeyGen__Simulator__AllowInProduction=true
 export HeyGen__Simulator__ApiKey="demo-simulator-key"
 export HeyGen__Simulator__RenderDelay="${VIDEOSTUDIO_SIM_DELAY:-00:00:08}"
+# Lets the settings page register this app's webhook with the simulator (a real HeyGen needs a public HTTPS address).
+export Studio__PublicUrl="$URL"
 export HeyGen__BaseUrl="$URL/heygen-sim"
 export ASPNETCORE_URLS="$URL"
 # Only requests addressed to this app by name are served (no DNS rebinding from a web page onto the local port).

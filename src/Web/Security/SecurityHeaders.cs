@@ -12,12 +12,13 @@ public static class SecurityHeaders
     /// <summary>
     /// Scripts, styles and everything fetched come from this origin only: no inline script or style, no eval (htmx runs
     /// with allowEval off), no plugins, no base-URL tricks, forms post only here and no other site may frame a page.
-    /// Avatar previews on the settings page are HeyGen's images, the one thing loaded from elsewhere.
+    /// The look and voice previews on the settings page are HeyGen's files, the one thing loaded from elsewhere.
     /// </summary>
     public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https://*.heygen.ai https://*.heygen.com; " +
-        "media-src 'self'; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; " +
-        "frame-ancestors 'none'";
+        $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' {HeyGenFiles}; media-src 'self' {HeyGenFiles}; " +
+        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    private const string HeyGenFiles = "https://*.heygen.ai https://*.heygen.com";
 
     /// <summary>
     /// Hangfire's dashboard (site admins only) colours its state cards with style attributes, its charts add a style
