@@ -37,6 +37,9 @@ public class FuzzTests
     public async Task No_malformed_request_to_any_endpoint_gets_a_server_error()
     {
         var member = await _app.CreateTenantAsync(MemberRole.Admin, siteAdmin: true);
+        var heyGenKey = HeyGenSim.NewKey();
+        await member.ConfigureHeyGenAsync(heyGenKey);
+        var (webhookPath, webhookSecret) = await member.RegisterWebhookAsync(heyGenKey);
         var id = await member.CreateContentAsync();
         var page = await member.Client.GetDocumentAsync($"/content/{id}");
         var card = (await (await member.UploadAsync(page, id, "long", Videos.Mp4, "clip.mp4")).FragmentAsync()).Body!.FirstElementChild!;
@@ -48,6 +51,7 @@ public class FuzzTests
             ["slot"] = "long",
             ["file"] = card.QuerySelector("video")!.GetAttribute("src")!["/media/".Length..],
             ["path"] = "stats",
+            ["token"] = webhookPath.Split('/')[^1],
         };
         var token = page.AntiforgeryHeader();
         // Signing out would turn every later request into a redirect to the sign-in page.
@@ -110,7 +114,7 @@ public class FuzzTests
                 {
                     var bytes = Encoding.UTF8.GetBytes(json);
                     var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(bytes) };
-                    request.Headers.Add("Signature", SimulatedHeyGen.Sign(HeyGenSim.WebhookSecret, bytes));
+                    request.Headers.Add("Signature", SimulatedHeyGen.Sign(webhookSecret, bytes));
                     await SendAsync($"{endpoint} signed {json[..Math.Min(json.Length, 40)]}", request);
                 }
             }

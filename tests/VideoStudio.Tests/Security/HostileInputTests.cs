@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using VideoStudio.Core;
 using VideoStudio.HeyGenSimulator;
 using VideoStudio.Tests.Infrastructure;
 
@@ -18,12 +19,12 @@ public class HostileInputTests
     [InlineData("null")]
     public async Task A_signed_webhook_whose_body_is_not_a_JSON_object_is_refused_as_a_bad_request(string json)
     {
-        var body = Encoding.UTF8.GetBytes(json);
-        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/heygen") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Add("Signature", SimulatedHeyGen.Sign(HeyGenSim.WebhookSecret, body));
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var key = HeyGenSim.NewKey();
+        await admin.ConfigureHeyGenAsync(key);
+        var (path, secret) = await admin.RegisterWebhookAsync(key);
 
-        var response = await _app.CreateBrowserlessClient().SendAsync(request);
+        var response = await SimulatorEndpoints.DeliverAsync(_app.CreateBrowserlessClient(), path, secret, Encoding.UTF8.GetBytes(json), legacy: false, DateTimeOffset.UtcNow);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
