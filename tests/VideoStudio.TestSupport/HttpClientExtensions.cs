@@ -103,4 +103,7 @@ public static class HttpClientExtensions
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         return signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("videostudio.auth="));
     }
+
+    /// <summary>Path and query of a Location header, whether the app sent it relative or absolute (from Studio:PublicUrl).</summary>
+    public static string PathAndQueryOf(this Uri location) => location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString;
 }

@@ -71,7 +71,9 @@ public class ReverseProxyTests
         var request = new HttpRequestMessage(HttpMethod.Get, "/content");
         request.Headers.Host = "attacker.example";
 
-        var response = await _app.CreateBrowserlessClient().SendAsync(request);
+        await using var withoutPublicUrl = _app.WithWebHostBuilder(b => b.UseSetting("Studio:PublicUrl", ""));
+
+        var response = await withoutPublicUrl.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }).SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.DoesNotContain("attacker.example", response.Headers.Location!.ToString());
