@@ -130,10 +130,32 @@
     document.addEventListener("DOMContentLoaded", function () {
         document.querySelectorAll(".video-card").forEach(function (card) { announced[card.id] = card.dataset.announceKey; });
     });
-    // A live update that shows what the card already shows is dropped: swapping it in would stop a playing video.
+    // Newest state wins, whatever the arrival order: a card never replaces one of a higher version (data-version counts the
+    // slot's committed changes), whether it comes from the stream, the editor's own request or a poll. A live update that
+    // shows what the card already shows is dropped too, since swapping it in would stop a playing video; the card then
+    // takes its version, so a late answer older than it is still recognised.
+    function attribute(html, name) {
+        var found = new RegExp("^\\s*<section[^>]*\\s" + name + "=\"([^\"]*)\"").exec(html || "");
+        return found ? found[1] : null;
+    }
+    function isOlder(card, html) {
+        var incoming = attribute(html, "data-version");
+        return incoming !== null && Number(incoming) < Number(card.dataset.version);
+    }
     document.addEventListener("htmx:sseBeforeMessage", function (e) {
-        var current = e.target.getAttribute("data-fingerprint"), incoming = /data-fingerprint="([^"]*)"/.exec(e.detail.data || "");
-        if (current && incoming && incoming[1] === current) e.preventDefault();
+        var card = document.getElementById(e.detail.type), html = e.detail.data;
+        if (!card || !card.classList.contains("video-card")) return;
+        if (isOlder(card, html)) { e.preventDefault(); return; }
+        if (attribute(html, "data-fingerprint") === card.dataset.fingerprint) {
+            card.dataset.version = attribute(html, "data-version") || card.dataset.version;
+            e.preventDefault();
+        }
+    });
+    document.addEventListener("htmx:beforeSwap", function (e) {
+        var card = e.detail.target;
+        if (card && card.classList && card.classList.contains("video-card") && isOlder(card, e.detail.serverResponse)) {
+            e.detail.shouldSwap = false;
+        }
     });
     document.addEventListener("htmx:load", function (e) {
         var card = e.target;

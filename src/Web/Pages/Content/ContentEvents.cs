@@ -10,7 +10,7 @@ namespace VideoStudio.Web.Pages.Content;
 
 /// <summary>
 /// GET /content/{id}/events: the Create Video section's server-sent events. Each event is one card rendered by the page's own
-/// partial and query, named after the card's DOM id, which htmx's SSE extension swaps in (sse-swap = that id).
+/// partial and query, named after the card's DOM id, which htmx's SSE extension swaps in (the card's never-swapped wrapper listens with sse-swap = that id).
 /// </summary>
 public static class ContentEvents
 {

@@ -15,9 +15,12 @@ public enum CardState { Empty, Video, Generating, NotConfigured, Failed }
 /// <summary>
 /// Exactly what one slot's card shows, as plain values: the same for every viewer, so a changed card can be rendered once
 /// and sent to every stream. <see cref="Fingerprint"/> is derived from this value, so a new field is covered without
-/// anyone remembering to add it.
+/// anyone remembering to add it. <see cref="Version"/> counts the slot's committed changes (card_versions, kept by the
+/// same triggers that announce them): the page never replaces a card with one of a lower version. It is left out of the
+/// fingerprint, so a change that shows nothing new moves the version on without replacing the card.
 /// </summary>
 public sealed record VideoCard(
+    [property: JsonIgnore] long Version,
     Guid ContentId,
     VideoSlot Slot,
     CardState State,
@@ -58,7 +61,7 @@ public sealed record VideoCard(
     /// must be covered by a trigger that sends video_card_changed (the migrations); a test reads both and compares.
     /// </summary>
     public const string Query = """
-        SELECT s.slot, c.business_id,
+        SELECT s.slot, c.business_id, coalesce(v.version, 0) AS version,
                CASE s.slot WHEN 'long' THEN c.video_long_url ELSE c.video_short_url END AS video_url,
                coalesce(CASE s.slot WHEN 'long' THEN c.video_script ELSE c.short_video_script END ~ '\S', false) AS has_script,
                coalesce(length(CASE s.slot WHEN 'long' THEN c.video_script ELSE c.short_video_script END), 0) AS script_length,
@@ -69,6 +72,7 @@ public sealed record VideoCard(
                g.id AS generation_id, g.status AS generation_status, g.error_message, g.updated_at AS generation_updated_at
         FROM content c
         CROSS JOIN unnest(@slots) WITH ORDINALITY AS s(slot, position)
+        LEFT JOIN card_versions v ON v.content_id = c.id AND v.slot = s.slot
         LEFT JOIN ai_avatar_integrations i ON i.business_id = c.business_id AND i.provider = 'heygen' AND i.status = 'active'
         LEFT JOIN LATERAL (
             SELECT id, status, error_message, updated_at FROM video_generations
@@ -112,6 +116,7 @@ public sealed record VideoCard(
         // Strings: the enum conventions of the model do not reach types that are only read by SqlQuery.
         public required string Slot { get; init; }
         public Guid BusinessId { get; init; }
+        public long Version { get; init; }
         public string? VideoUrl { get; init; }
         public bool HasScript { get; init; }
         public int ScriptLength { get; init; }
@@ -159,7 +164,7 @@ public sealed record VideoCard(
                 _ => ((string?)null, (string?)null),
             };
 
-            var card = new VideoCard(contentId, slot, state, VideoUrl, VideoFileName, HasScript, facts.Integration,
+            var card = new VideoCard(Version, contentId, slot, state, VideoUrl, VideoFileName, HasScript, facts.Integration,
                 GenerationPolicy.Refusal(facts), GenerationPolicy.MayStart(facts),
                 TimedOut: status == Core.GenerationStatus.TimedOut, FailureMessage: failed ? ErrorMessage : null,
                 announcement, key);
