@@ -21,12 +21,9 @@ export ConnectionStrings__Studio="$(connection_string videostudio)"
 export Studio__Migrate=true
 export Studio__SeedDemo=true
 export Studio__MediaRoot="$REPO_ROOT/.data/media"
-# HeyGen is the offline simulator inside the app: renders finish after a short delay and announce themselves by webhook.
+# HeyGen is the offline simulator inside the app: renders finish after a short delay.
 export HeyGen__Simulator__Enabled=true
 export HeyGen__Simulator__RenderDelay="${VIDEOSTUDIO_SIM_DELAY:-00:00:08}"
-export HeyGen__Simulator__WebhookUrl="$URL/webhooks/heygen"
-export HeyGen__Simulator__WebhookSecret="demo-webhook-secret"
-export HeyGen__WebhookSecret="demo-webhook-secret"
 export HeyGen__BaseUrl="$URL/heygen-sim"
 export ASPNETCORE_URLS="$URL"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace VideoStudio.HeyGenSimulator;
@@ -10,69 +11,88 @@ public sealed class SimulatorOptions
     /// <summary>How long a render takes before the status turns completed (or failed).</summary>
     public TimeSpan RenderDelay { get; set; } = TimeSpan.FromSeconds(8);
 
-    /// <summary>Where finished renders are announced, like a registered HeyGen webhook endpoint; none when empty.</summary>
-    public string? WebhookUrl { get; set; }
+    /// <summary>How long a render answers its create call with 409 request_in_progress to a second send with the same key.</summary>
+    public TimeSpan SlowCreateDelay { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The endpoint secret the webhook deliveries are signed with.</summary>
-    public string? WebhookSecret { get; set; }
+    /// <summary>HeyGen's concurrent-job limit on pay-as-you-go; creates beyond it get 429 with Retry-After.</summary>
+    public int ConcurrencyLimit { get; set; } = 10;
 }
 
 /// <summary>
 /// What the simulator does for one API key. The key itself picks the scenario, so a test (or a person on the settings
-/// page) chooses a failure by the key they use: a key containing "reject" is refused with 401, "error500x2" makes the
-/// first two generate calls answer 500, "throttle7" makes the first generate call answer 429 with Retry-After: 7,
-/// "renderfail" renders to a failure, "neverfinish" stays processing forever, "unavailable" gets 503 from every endpoint,
-/// "slowanswer" accepts a render but answers generate only after 5 s (time for a client to die holding no video id).
-/// Any other key is accepted and renders.
+/// page) chooses a failure by the key they use; the words are listed in the README ("Simulator scenarios").
 /// </summary>
 public sealed record SimulatorScenario(
-    bool Reject, int ServerErrors, int? ThrottleSeconds, bool RenderFails, bool NeverFinishes, bool Unavailable = false, bool SlowAnswer = false)
+    bool Reject, int ServerErrors, int GatewayErrors, int? ThrottleSeconds, bool RenderFails, bool NeverFinishes, bool Unavailable,
+    bool SlowCreate, bool WalletEmpty, int? ConcurrencyLimit, bool ExpiredLink, bool CaptionsLate, bool LegacySignature, bool Subscription)
 {
     public static SimulatorScenario FromKey(string key)
     {
-        var errors = Regex.Match(key, @"error500x(\d+)");
-        var throttle = Regex.Match(key, @"throttle(\d+)");
+        int? Number(string word) => Regex.Match(key, word + @"(\d+)") is { Success: true } m ? int.Parse(m.Groups[1].Value) : null;
+        bool Has(string word) => key.Contains(word, StringComparison.Ordinal);
         return new SimulatorScenario(
-            key.Contains("reject", StringComparison.Ordinal),
-            errors.Success ? int.Parse(errors.Groups[1].Value) : 0,
-            throttle.Success ? int.Parse(throttle.Groups[1].Value) : null,
-            key.Contains("renderfail", StringComparison.Ordinal),
-            key.Contains("neverfinish", StringComparison.Ordinal),
-            key.Contains("unavailable", StringComparison.Ordinal),
-            key.Contains("slowanswer", StringComparison.Ordinal));
+            Reject: Has("reject"),
+            ServerErrors: Number("error500x") ?? 0,
+            GatewayErrors: Number("gateway502x") ?? 0,
+            ThrottleSeconds: Number("throttle"),
+            RenderFails: Has("renderfail"),
+            NeverFinishes: Has("neverfinish"),
+            Unavailable: Has("unavailable"),
+            SlowCreate: Has("slowcreate") || Has("slowanswer"),
+            WalletEmpty: Has("nowallet"),
+            ConcurrencyLimit: Number("concurrency"),
+            ExpiredLink: Has("expiredlink"),
+            CaptionsLate: Has("captionslate"),
+            LegacySignature: Has("legacysig"),
+            Subscription: Has("subscription"));
     }
 }
 
-public sealed record SimulatedAvatar(string AvatarId, string Name, string Gender, string PreviewFile);
+public sealed record SimulatedLook(string Id, string Name, string Orientation, string[] Engines, string PreviewFile, string Gender);
 
-public sealed record SimulatedVoice(string VoiceId, string Name, string Language, string Gender);
+public sealed record SimulatedVoice(string VoiceId, string Name, string Language, string Gender, bool Private);
 
-/// <summary>A render the simulator accepted. The key is kept only as a hash, to answer status calls of the same account.</summary>
+/// <summary>A render the simulator accepted, with what it was asked. The key is kept only as a hash.</summary>
 public sealed record SimulatedVideo(
-    string VideoId, string KeyHash, string? CallbackId, string? Title, int Width, int Height,
-    string AvatarId, string VoiceId, string InputText, DateTimeOffset CreatedAt, SimulatorScenario Scenario);
+    string VideoId, string KeyHash, string? CallbackId, string? Title, string AspectRatio, string? Resolution, bool CaptionRequested,
+    string AvatarId, string VoiceId, string Script, string? IdempotencyKey, DateTimeOffset CreatedAt, SimulatorScenario Scenario)
+{
+    public bool Portrait => AspectRatio == "9:16";
+}
 
-/// <summary>The state of the simulated HeyGen account(s): accepted renders and per-key call counts, in memory.</summary>
+/// <summary>A webhook endpoint registered by one account (key hash).</summary>
+public sealed record SimulatedEndpoint(string EndpointId, string KeyHash, string Url, string Secret, string[] Events, DateTimeOffset CreatedAt);
+
+/// <summary>The state of the simulated HeyGen account(s): renders, idempotency records, endpoints and call counts, in memory.</summary>
 public sealed class SimulatedHeyGen(SimulatorOptions options, TimeProvider clock)
 {
-    public const double RemainingQuota = 3600;
+    public const double WalletBalance = 42.5;
 
-    public static readonly SimulatedAvatar[] Avatars =
+    public const double VideoDuration = 4.0;
+
+    /// <summary>The looks of the fixtures (a landscape and a portrait one) and one more portrait look.</summary>
+    public static readonly SimulatedLook[] Looks =
     [
-        new("Nora_bakery_20240612", "Nora (apron, kitchen)", "female", "preview-nora.jpg"),
-        new("Jonas_casual_20230907", "Jonas (casual, studio)", "male", "preview-jonas.jpg"),
-        new("Priya_office_20250115", "Priya (blazer, office)", "female", "preview-priya.jpg"),
+        new("Anna_Business_Front_20240101", "Anna – Business front", "landscape", ["avatar_iv", "avatar_iii"], "preview-priya.jpg", "female"),
+        new("Ben_Casual_Standing_20240101", "Ben – Casual standing", "portrait", ["avatar_iv"], "preview-jonas.jpg", "male"),
+        new("Nora_Bakery_Apron_20240612", "Nora – Bakery apron", "portrait", ["avatar_iv", "avatar_v"], "preview-nora.jpg", "female"),
     ];
 
     public static readonly SimulatedVoice[] Voices =
     [
-        new("1bd001e7e50f421d891986aad5158bc8", "Sara - Warm", "English", "female"),
-        new("2d5b0e6cf36f460aa7fc47e3eee4ba54", "Liam - Friendly", "English", "male"),
-        new("3f9c8a1b2e4d4c6f8a0b1c2d3e4f5a6b", "Giulia - Calma", "Italian", "female"),
+        new("0f1e2d3c4b5a69788796a5b4c3d2e1f0", "Sara", "English", "female", false),
+        new("a1b2c3d4e5f60718293a4b5c6d7e8f90", "Luca", "Italian", "male", false),
+        new("c10ed5e1c10ed5e1c10ed5e1c10ed5e1", "My cloned voice", "English", "female", true),
     ];
 
+    public const string RenderFailureMessage = "Avatar rendering timed out";
+
     private readonly ConcurrentDictionary<string, SimulatedVideo> _videos = new();
-    private readonly ConcurrentDictionary<string, int> _generateCalls = new();
+    private readonly ConcurrentDictionary<string, int> _createCalls = new();
+    private readonly ConcurrentDictionary<string, int> _videoReads = new();
+    private readonly ConcurrentDictionary<(string KeyHash, string IdempotencyKey), Lazy<Task<SimulatedVideo?>>> _idempotent = new();
+    private readonly ConcurrentDictionary<string, SimulatedEndpoint> _endpoints = new();
+    private readonly ConcurrentQueue<JsonObject> _createBodies = new();
 
     public SimulatorOptions Options => options;
 
@@ -80,18 +100,52 @@ public sealed class SimulatedHeyGen(SimulatorOptions options, TimeProvider clock
 
     public IReadOnlyCollection<SimulatedVideo> Videos => _videos.Values.ToList();
 
-    /// <summary>How many times generate was called with this key, whatever the answer.</summary>
-    public int GenerateCallsFor(string apiKey) => _generateCalls.GetValueOrDefault(HashKey(apiKey));
+    /// <summary>How many times POST /v3/videos was called with this key, whatever the answer (replays included).</summary>
+    public int CreateCallsFor(string apiKey) => _createCalls.GetValueOrDefault(HashKey(apiKey));
 
+    public int CountCreateCall(string apiKey) => _createCalls.AddOrUpdate(HashKey(apiKey), 1, (_, n) => n + 1);
+
+    /// <summary>Renders made (and billed) for a callback_id: more than one means a video was paid for twice.</summary>
     public IReadOnlyList<SimulatedVideo> SubmissionsFor(string callbackId) =>
         _videos.Values.Where(v => v.CallbackId == callbackId).OrderBy(v => v.CreatedAt).ToList();
 
-    public int CountGenerateCall(string apiKey) => _generateCalls.AddOrUpdate(HashKey(apiKey), 1, (_, n) => n + 1);
+    /// <summary>Every create body received, as sent, for tests that check what HeyGen was asked.</summary>
+    public IReadOnlyList<JsonObject> CreateBodiesFor(string callbackId) =>
+        _createBodies.Where(b => b["callback_id"]?.ToString() == callbackId).ToList();
 
-    public SimulatedVideo Accept(string apiKey, string? callbackId, string? title, int width, int height, string avatarId, string voiceId, string text)
+    public void RecordCreateBody(JsonObject body) => _createBodies.Enqueue(body);
+
+    /// <summary>
+    /// Runs <paramref name="create"/> once per (account, Idempotency-Key): a second call while the first runs learns it is
+    /// in progress (null task not completed), a later one gets the first one's video. A create that made no video is
+    /// forgotten, so the key may be tried again.
+    /// </summary>
+    public (Task<SimulatedVideo?> Result, bool First) CreateOnce(string apiKey, string idempotencyKey, Func<Task<SimulatedVideo?>> create)
+    {
+        var key = (HashKey(apiKey), idempotencyKey);
+        var mine = new Lazy<Task<SimulatedVideo?>>(create);
+        var entry = _idempotent.GetOrAdd(key, mine);
+        if (!ReferenceEquals(entry, mine))
+        {
+            return (entry.Value, false);
+        }
+        var task = entry.Value;
+        _ = task.ContinueWith(t =>
+        {
+            if (!t.IsCompletedSuccessfully || t.Result is null)
+            {
+                _idempotent.TryRemove(new KeyValuePair<(string, string), Lazy<Task<SimulatedVideo?>>>(key, entry));
+            }
+        }, TaskScheduler.Default);
+        return (task, true);
+    }
+
+    public SimulatedVideo Accept(string apiKey, JsonObject body, string? idempotencyKey)
     {
         var video = new SimulatedVideo(
-            Guid.NewGuid().ToString("N"), HashKey(apiKey), callbackId, title, width, height, avatarId, voiceId, text,
+            Guid.NewGuid().ToString("N"), HashKey(apiKey), body["callback_id"]?.ToString(), body["title"]?.ToString(),
+            body["aspect_ratio"]?.ToString() ?? "16:9", body["resolution"]?.ToString(), body["caption"] is JsonObject,
+            body["avatar_id"]!.ToString(), body["voice_id"]!.ToString(), body["script"]!.ToString(), idempotencyKey,
             clock.GetUtcNow(), SimulatorScenario.FromKey(apiKey));
         _videos[video.VideoId] = video;
         return video;
@@ -102,6 +156,10 @@ public sealed class SimulatedHeyGen(SimulatorOptions options, TimeProvider clock
 
     public SimulatedVideo? Find(string videoId) => _videos.GetValueOrDefault(videoId);
 
+    /// <summary>Renders of this account still running: what HeyGen's concurrency limit counts.</summary>
+    public int InFlightFor(string apiKey) => _videos.Values.Count(v => v.KeyHash == HashKey(apiKey) && !IsTerminal(StatusOf(v)));
+
+    /// <summary>The status GET /v3/videos/{id} reports: pending, processing, then completed or failed.</summary>
     public string StatusOf(SimulatedVideo video)
     {
         var elapsed = clock.GetUtcNow() - video.CreatedAt;
@@ -112,15 +170,71 @@ public sealed class SimulatedHeyGen(SimulatorOptions options, TimeProvider clock
         return video.Scenario.RenderFails ? "failed" : "completed";
     }
 
-    public const string RenderFailureMessage = "The avatar could not be rendered: the voice track failed to synthesize (simulated failure).";
+    public static bool IsTerminal(string status) => status is "completed" or "failed";
+
+    /// <summary>Subtitles come with the video, or (scenario captionslate) one render delay later, as HeyGen has been seen to do.</summary>
+    public bool CaptionsReady(SimulatedVideo video) =>
+        video.CaptionRequested && StatusOf(video) == "completed"
+        && (!video.Scenario.CaptionsLate || clock.GetUtcNow() - video.CreatedAt >= options.RenderDelay * 2);
+
+    /// <summary>Counts reads of a video; with scenario expiredlink the first completed read hands out links that already expired.</summary>
+    public int CountRead(SimulatedVideo video) => _videoReads.AddOrUpdate(video.VideoId, 1, (_, n) => n + 1);
+
+    public SimulatedEndpoint AddEndpoint(string apiKey, string url, string[] events)
+    {
+        var endpoint = new SimulatedEndpoint(Guid.NewGuid().ToString("N"), HashKey(apiKey), url, NewSecret(), events, clock.GetUtcNow());
+        _endpoints[endpoint.EndpointId] = endpoint;
+        return endpoint;
+    }
+
+    public SimulatedEndpoint? Rotate(string apiKey, string endpointId)
+    {
+        if (FindEndpoint(apiKey, endpointId) is not { } endpoint)
+        {
+            return null;
+        }
+        var rotated = endpoint with { Secret = NewSecret() };
+        _endpoints[endpointId] = rotated;
+        return rotated;
+    }
+
+    public bool RemoveEndpoint(string apiKey, string endpointId) =>
+        FindEndpoint(apiKey, endpointId) is not null && _endpoints.TryRemove(endpointId, out _);
+
+    public SimulatedEndpoint? FindEndpoint(string apiKey, string endpointId) =>
+        _endpoints.TryGetValue(endpointId, out var endpoint) && endpoint.KeyHash == HashKey(apiKey) ? endpoint : null;
+
+    public IReadOnlyList<SimulatedEndpoint> EndpointsOf(string keyHash) => _endpoints.Values.Where(e => e.KeyHash == keyHash).ToList();
+
+    public IReadOnlyList<SimulatedEndpoint> EndpointsFor(string apiKey) => EndpointsOf(HashKey(apiKey));
 
     public static string HashKey(string apiKey) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
 
-    /// <summary>HeyGen's webhook signature: lower-case hex HMAC-SHA256 of the raw body, keyed with the endpoint secret.</summary>
+    /// <summary>HeyGen's webhook signature: lower-case hex HMAC-SHA256 of the raw body, keyed with the endpoint secret as returned.</summary>
     public static string Sign(string secret, byte[] body) =>
         Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body)).ToLowerInvariant();
 
     public static Stream OpenAsset(string name) =>
         typeof(SimulatedHeyGen).Assembly.GetManifestResourceStream(name)
         ?? throw new InvalidOperationException($"The simulator asset {name} is not embedded.");
+
+    /// <summary>The SRT HeyGen returns as subtitle_url: the script in cues spread over the video's length.</summary>
+    public static string Subtitles(string script)
+    {
+        var words = script.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var cues = words.Chunk(Math.Max(1, (int)Math.Ceiling(words.Length / 2.0))).ToList();
+        var each = TimeSpan.FromSeconds(VideoDuration / Math.Max(1, cues.Count));
+        var srt = new StringBuilder();
+        for (var i = 0; i < cues.Count; i++)
+        {
+            srt.Append(i + 1).Append('\n')
+                .Append(SrtTime(each * i)).Append(" --> ").Append(SrtTime(each * (i + 1))).Append('\n')
+                .Append(string.Join(' ', cues[i])).Append("\n\n");
+        }
+        return srt.ToString();
+    }
+
+    private static string SrtTime(TimeSpan t) => $"{(int)t.TotalHours:00}:{t.Minutes:00}:{t.Seconds:00},{t.Milliseconds:000}";
+
+    private static string NewSecret() => "whsec_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 }

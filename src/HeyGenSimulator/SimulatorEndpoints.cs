@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,13 +12,17 @@ using Microsoft.Extensions.Logging;
 namespace VideoStudio.HeyGenSimulator;
 
 /// <summary>
-/// The HeyGen endpoints the app uses, in HeyGen's wire format (both envelopes, snake_case, the documented status values),
-/// served under a prefix of any ASP.NET Core app. Nothing here is authenticated by the host app: it stands in for a
-/// third party, and every call carries its own X-Api-Key like the real one.
+/// The HeyGen v3 endpoints the app uses, answering with the documented bodies of <c>Fixtures/</c> (HeyGen's contract
+/// fixtures) filled in with this render's values, served under a prefix of any ASP.NET Core app. Nothing here is
+/// authenticated by the host app: it stands in for a third party, and every call carries its own x-api-key like the
+/// real one.
 /// </summary>
-public static class SimulatorEndpoints
+public static partial class SimulatorEndpoints
 {
-    private const int MaxInputText = 5000;
+    private const int MaxScript = 5000;
+    private const string CreateCallItem = "heygen-sim-create-call";
+    private static readonly string[] AspectRatios = ["16:9", "9:16", "4:5", "5:4", "1:1", "auto"];
+    private static readonly string[] Resolutions = ["4k", "1080p", "720p"];
     private static readonly HttpClient WebhookClient = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     public static IServiceCollection AddHeyGenSimulator(this IServiceCollection services, SimulatorOptions options)
@@ -31,233 +36,504 @@ public static class SimulatorEndpoints
     public static RouteGroupBuilder MapHeyGenSimulator(this IEndpointRouteBuilder app, string prefix)
     {
         var group = app.MapGroup(prefix);
-        group.AddEndpointFilter(async (context, next) =>
-            ApiKey(context.HttpContext) is { } key && SimulatorScenario.FromKey(key).Unavailable
-                ? V2Error(StatusCodes.Status503ServiceUnavailable, "internal_error", "Service unavailable (simulated)")
-                : await next(context));
-
-        group.MapPost("/v2/video/generate", (HttpContext http, SimulatedHeyGen sim, ILoggerFactory loggers) => GenerateAsync(http, sim, loggers, prefix));
-
-        group.MapGet("/v1/video_status.get", (HttpContext http, SimulatedHeyGen sim, string? video_id) =>
+        static SimulatedHeyGen SimOf(HttpContext http) => http.RequestServices.GetRequiredService<SimulatedHeyGen>();
+        var api = group.MapGroup("/v3");
+        api.AddEndpointFilter(async (context, next) =>
         {
+            var http = context.HttpContext;
+            if (ApiKey(http) is { } caller && http.Request.Method == HttpMethods.Post && http.Request.Path.Value?.EndsWith("/v3/videos", StringComparison.Ordinal) == true)
+            {
+                // Counted before anything can refuse it, so a test sees every create that reached "HeyGen".
+                http.Items[CreateCallItem] = SimOf(http).CountCreateCall(caller);
+            }
             if (ApiKey(http) is not { } key || SimulatorScenario.FromKey(key).Reject)
             {
-                return V1Error(StatusCodes.Status401Unauthorized, 400112, "Unauthorized");
+                return Error(401, "error-401-authentication-failed.json");
             }
-            if (string.IsNullOrEmpty(video_id) || sim.Find(key, video_id) is not { } video)
-            {
-                return V1Error(StatusCodes.Status404NotFound, 40031, "Video not found");
-            }
-            var status = sim.StatusOf(video);
-            var baseUrl = PublicBase(http, prefix);
-            var expires = sim.Clock.GetUtcNow().AddDays(7).ToUnixTimeSeconds();
-            var data = new JsonObject
-            {
-                ["id"] = video.VideoId,
-                ["status"] = status,
-                ["callback_id"] = video.CallbackId,
-                ["created_at"] = video.CreatedAt.ToUnixTimeSeconds(),
-                ["duration"] = status == "completed" ? 4.0 : null,
-                ["video_url"] = status == "completed" ? $"{baseUrl}/files/{video.VideoId}.mp4?Expires={expires}&Signature=sim" : null,
-                ["thumbnail_url"] = status == "completed" ? $"{baseUrl}/files/{SimulatedHeyGen.Avatars[0].PreviewFile}" : null,
-                ["gif_url"] = null,
-                ["caption_url"] = null,
-                ["error"] = status == "failed"
-                    ? new JsonObject { ["code"] = 40039, ["message"] = SimulatedHeyGen.RenderFailureMessage, ["detail"] = "tts_failed" }
-                    : null,
-            };
-            return Results.Json(new JsonObject { ["code"] = 100, ["data"] = data, ["message"] = "Success" });
+            return SimulatorScenario.FromKey(key).Unavailable
+                ? Error(503, "error-500-internal.json", code: "service_unavailable", message: "Service unavailable (simulated).")
+                : await next(context);
         });
 
-        group.MapGet("/v2/avatars", (HttpContext http) => ApiKey(http) is not { } key || SimulatorScenario.FromKey(key).Reject
-            ? V2Error(StatusCodes.Status401Unauthorized, "internal_error", "Unauthorized")
-            : V2Data(new JsonObject
-            {
-                ["avatars"] = new JsonArray(SimulatedHeyGen.Avatars.Select(a => (JsonNode)new JsonObject
-                {
-                    ["avatar_id"] = a.AvatarId,
-                    ["avatar_name"] = a.Name,
-                    ["gender"] = a.Gender,
-                    ["preview_image_url"] = $"{PublicBase(http, prefix)}/files/{a.PreviewFile}",
-                    ["preview_video_url"] = $"{PublicBase(http, prefix)}/files/simulated-avatar.mp4",
-                    ["premium"] = false,
-                }).ToArray()),
-                ["talking_photos"] = new JsonArray(),
-            }));
-
-        group.MapGet("/v2/voices", (HttpContext http) => ApiKey(http) is not { } key || SimulatorScenario.FromKey(key).Reject
-            ? V2Error(StatusCodes.Status401Unauthorized, "internal_error", "Unauthorized")
-            : V2Data(new JsonObject
-            {
-                ["voices"] = new JsonArray(SimulatedHeyGen.Voices.Select(v => (JsonNode)new JsonObject
-                {
-                    ["voice_id"] = v.VoiceId,
-                    ["language"] = v.Language,
-                    ["gender"] = v.Gender,
-                    ["name"] = v.Name,
-                    ["preview_audio"] = null,
-                    ["support_pause"] = true,
-                    ["emotion_support"] = false,
-                }).ToArray()),
-            }));
-
-        group.MapGet("/v2/user/remaining_quota", (HttpContext http) => ApiKey(http) is not { } key || SimulatorScenario.FromKey(key).Reject
-            ? V2Error(StatusCodes.Status401Unauthorized, "internal_error", "Unauthorized")
-            : V2Data(new JsonObject
-            {
-                ["remaining_quota"] = SimulatedHeyGen.RemainingQuota,
-                ["details"] = new JsonObject { ["api"] = SimulatedHeyGen.RemainingQuota },
-            }));
+        api.MapPost("/videos", (HttpContext http, SimulatedHeyGen sim, ILoggerFactory loggers) => CreateAsync(http, sim, loggers, prefix));
+        api.MapGet("/videos/statuses", (HttpContext http, SimulatedHeyGen sim, string? video_ids) => Statuses(http, sim, video_ids));
+        api.MapGet("/videos/{videoId}", (HttpContext http, SimulatedHeyGen sim, string videoId) =>
+            sim.Find(ApiKey(http)!, videoId) is { } video ? Results.Json(VideoDetail(sim, video, PublicBase(http, prefix))) : Error(404, "error-404-not-found.json"));
+        api.MapGet("/avatars/looks", (HttpContext http, int? limit, string? token) =>
+            Page(SimulatedHeyGen.Looks.Select(l => LookItem(l, PublicBase(http, prefix))), limit ?? 20, 50, token));
+        api.MapGet("/avatars/looks/{lookId}", (HttpContext http, string lookId) =>
+            SimulatedHeyGen.Looks.FirstOrDefault(l => l.Id == lookId) is { } look
+                ? Results.Json(new JsonObject { ["data"] = LookItem(look, PublicBase(http, prefix)) })
+                : Error(404, "error-404-not-found.json", code: "avatar_not_found", message: "Avatar look not found."));
+        api.MapGet("/voices", (HttpContext http, string? type, int? limit, string? token) =>
+            Page(SimulatedHeyGen.Voices.Where(v => v.Private == (type == "private")).Select(v => VoiceItem(v, PublicBase(http, prefix))), limit ?? 20, 100, token));
+        api.MapGet("/voices/{voiceId}", (HttpContext http, string voiceId) =>
+            SimulatedHeyGen.Voices.FirstOrDefault(v => v.VoiceId == voiceId) is { } voice
+                ? Results.Json(new JsonObject { ["data"] = VoiceItem(voice, PublicBase(http, prefix)) })
+                : Error(404, "error-404-not-found.json", code: "voice_not_found", message: "Voice not found."));
+        api.MapGet("/users/me", (HttpContext http) => Results.Json(User(SimulatorScenario.FromKey(ApiKey(http)!))));
+        MapWebhookEndpoints(api);
 
         // Not HeyGen's API: lets a benchmark in another process see how many renders one generation paid for, since the
         // simulator's memory is the only place that knows. Counts only, nothing about the videos or keys.
         group.MapGet("/_simulator/submissions/{callbackId}", (string callbackId, SimulatedHeyGen sim) =>
             Results.Json(new JsonObject { ["callback_id"] = callbackId, ["submissions"] = sim.SubmissionsFor(callbackId).Count }));
 
-        // Signed media links of the real API need no key either.
-        group.MapGet("/files/{name}", (string name) =>
-        {
-            var asset = name.EndsWith(".mp4", StringComparison.Ordinal) ? "simulated-avatar.mp4"
-                : SimulatedHeyGen.Avatars.Any(a => a.PreviewFile == name) ? name
-                : null;
-            return asset is null
-                ? Results.NotFound()
-                : Results.Stream(SimulatedHeyGen.OpenAsset(asset), asset.EndsWith(".mp4", StringComparison.Ordinal) ? "video/mp4" : "image/jpeg");
-        });
-
+        // Presigned media links of the real API need no key; past their Expires they answer 403, as a CDN does.
+        group.MapGet("/files/{**path}", (string path, HttpContext http, SimulatedHeyGen sim) => File(path, http, sim));
         return group;
     }
 
-    private static async Task<IResult> GenerateAsync(HttpContext http, SimulatedHeyGen sim, ILoggerFactory loggers, string prefix)
+    private static async Task<IResult> CreateAsync(HttpContext http, SimulatedHeyGen sim, ILoggerFactory loggers, string prefix)
     {
-        if (ApiKey(http) is not { } key)
-        {
-            return V2Error(StatusCodes.Status401Unauthorized, "internal_error", "Unauthorized");
-        }
-        var call = sim.CountGenerateCall(key);
+        var key = ApiKey(http)!;
+        var call = (int)http.Items[CreateCallItem]!;
         var scenario = SimulatorScenario.FromKey(key);
-        if (scenario.Reject)
-        {
-            return V2Error(StatusCodes.Status401Unauthorized, "internal_error", "Unauthorized");
-        }
         if (call <= scenario.ServerErrors)
         {
-            return V2Error(StatusCodes.Status500InternalServerError, "internal_error", "Internal server error (simulated)");
+            return Error(500, "error-500-internal.json");
+        }
+        if (call <= scenario.GatewayErrors)
+        {
+            return Results.Content("<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
+                "text/html", Encoding.UTF8, 502);
         }
         if (scenario.ThrottleSeconds is { } seconds && call == 1)
         {
             http.Response.Headers.RetryAfter = seconds.ToString();
-            return V2Error(StatusCodes.Status429TooManyRequests, "trial_video_limit_exceeded", "It seems you've reached your daily api trial limit 5.");
+            return Error(429, "error-429-rate-limit.json");
+        }
+        if (scenario.WalletEmpty)
+        {
+            return Error(402, "error-402-insufficient-credit.json");
         }
 
-        JsonNode? body;
+        JsonObject? body;
         try
         {
-            body = await JsonNode.ParseAsync(http.Request.Body);
+            body = await JsonNode.ParseAsync(http.Request.Body) as JsonObject;
         }
         catch (JsonException)
         {
-            return V2Error(StatusCodes.Status400BadRequest, "invalid_parameter", "Request body is not valid JSON");
+            body = null;
         }
-        var input = body?["video_inputs"]?[0];
-        var avatarId = input?["character"]?["avatar_id"]?.GetValue<string>();
-        var voiceId = input?["voice"]?["voice_id"]?.GetValue<string>();
-        var text = input?["voice"]?["input_text"]?.GetValue<string>() ?? "";
-        var width = body?["dimension"]?["width"]?.GetValue<int>() ?? 1280;
-        var height = body?["dimension"]?["height"]?.GetValue<int>() ?? 720;
-        if (SimulatedHeyGen.Avatars.All(a => a.AvatarId != avatarId))
+        if (body is null)
         {
-            return V2Error(StatusCodes.Status400BadRequest, "avatar_not_found", $"Avatar {avatarId} not found or no longer available");
+            return Invalid(null, "Request body must be a JSON object.");
         }
-        if (SimulatedHeyGen.Voices.All(v => v.VoiceId != voiceId))
+        var idempotencyKey = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
+        if (Validate(body, idempotencyKey) is { } invalid)
         {
-            return V2Error(StatusCodes.Status400BadRequest, "voice_not_found", $"Voice {voiceId} not found");
+            return invalid;
         }
-        if (text.Length == 0 || text.Length >= MaxInputText)
+        sim.RecordCreateBody(body.DeepClone().AsObject());
+        if (SimulatedHeyGen.Looks.All(l => l.Id != body["avatar_id"]!.ToString()))
         {
-            return V2Error(StatusCodes.Status400BadRequest, "invalid_parameter", "input_text must be between 1 and 4999 characters");
+            return Error(404, "error-404-not-found.json", code: "avatar_not_found", message: "Avatar not found.");
         }
-        if (width is <= 128 or >= 4096 || height is <= 128 or >= 4096)
+        if (SimulatedHeyGen.Voices.All(v => v.VoiceId != body["voice_id"]!.ToString()))
         {
-            return V2Error(StatusCodes.Status400BadRequest, "invalid_parameter", "dimension out of range");
+            return Error(404, "error-404-not-found.json", code: "voice_not_found", message: "Voice not found.");
         }
 
-        var video = sim.Accept(key, body?["callback_id"]?.GetValue<string>(), body?["title"]?.GetValue<string>(), width, height, avatarId!, voiceId!, text);
-        if (!string.IsNullOrEmpty(sim.Options.WebhookUrl) && !string.IsNullOrEmpty(sim.Options.WebhookSecret) && !scenario.NeverFinishes)
+        var limit = scenario.ConcurrencyLimit ?? sim.Options.ConcurrencyLimit;
+        var baseUrl = PublicBase(http, prefix);
+        var logger = loggers.CreateLogger(typeof(SimulatorEndpoints));
+        async Task<SimulatedVideo?> Create()
         {
-            _ = DeliverWebhookLaterAsync(sim, video, PublicBase(http, prefix), loggers.CreateLogger(typeof(SimulatorEndpoints)));
+            if (sim.InFlightFor(key) >= limit)
+            {
+                return null;
+            }
+            var video = sim.Accept(key, body, idempotencyKey);
+            _ = DeliverWebhooksLaterAsync(sim, video, baseUrl, logger);
+            if (scenario.SlowCreate)
+            {
+                // The render is made at once, the answer comes late: time for a client to give up or die holding no video id.
+                await Task.Delay(sim.Options.SlowCreateDelay, sim.Clock);
+            }
+            return video;
         }
-        if (scenario.SlowAnswer)
+
+        var (task, first) = idempotencyKey is null ? (Create(), true) : sim.CreateOnce(key, idempotencyKey, Create);
+        if (!first && !task.IsCompleted)
         {
-            await Task.Delay(TimeSpan.FromSeconds(5), sim.Clock, http.RequestAborted);
+            return Error(409, "error-409-request-in-progress.json");
         }
-        return V2Data(new JsonObject { ["video_id"] = video.VideoId });
+        var created = await task.WaitAsync(http.RequestAborted);
+        if (created is null)
+        {
+            http.Response.Headers.RetryAfter = "30";
+            return Error(429, "error-429-rate-limit.json");
+        }
+        var answer = Fixture("create-success.json");
+        answer["data"]!["video_id"] = created.VideoId;
+        return Results.Json(answer);
+    }
+
+    /// <summary>What HeyGen refuses with 400 invalid_parameter, naming the field.</summary>
+    private static IResult? Validate(JsonObject body, string? idempotencyKey)
+    {
+        string? Text(string name) => body[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+        if (idempotencyKey is not null && !IdempotencyKeyFormat().IsMatch(idempotencyKey))
+        {
+            return Invalid("Idempotency-Key", "Idempotency-Key must be 1-255 characters of A-Z, a-z, 0-9, _ - : .");
+        }
+        if (Text("type") != "avatar")
+        {
+            return Invalid("type", "type must be one of avatar, image, cinematic_avatar, studio.");
+        }
+        if (Text("avatar_id") is not { Length: > 0 })
+        {
+            return Invalid("avatar_id", "Exactly one visual source required: avatar_id, image_url, or image_asset_id.");
+        }
+        if (Text("voice_id") is not { Length: > 0 })
+        {
+            return Invalid("voice_id", "voice_id is required with script.");
+        }
+        if (Text("script") is not { Length: > 0 and <= MaxScript })
+        {
+            return Invalid("script", $"script must be between 1 and {MaxScript} characters.");
+        }
+        if (body["aspect_ratio"] is not null && !AspectRatios.Contains(Text("aspect_ratio")))
+        {
+            return Invalid("aspect_ratio", "aspect_ratio must be one of " + string.Join(", ", AspectRatios) + ".");
+        }
+        if (body["resolution"] is not null && !Resolutions.Contains(Text("resolution")))
+        {
+            return Invalid("resolution", "resolution must be one of " + string.Join(", ", Resolutions) + ".");
+        }
+        if (body["caption"] is not (null or JsonObject))
+        {
+            return Invalid("caption", "caption must be an object such as {\"file_format\":\"srt\"}.");
+        }
+        if (body["engine"] is JsonObject engine
+            && SimulatedHeyGen.Looks.FirstOrDefault(l => l.Id == Text("avatar_id")) is { } look
+            && !look.Engines.Contains(engine["type"]?.ToString()))
+        {
+            return Invalid("engine", $"The engine {engine["type"]} is not supported by this avatar look.");
+        }
+        return null;
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9_\-:.]{1,255}$")]
+    private static partial Regex IdempotencyKeyFormat();
+
+    private static IResult Invalid(string? param, string message) =>
+        Error(400, "error-400-invalid-parameter.json", message: message, param: param);
+
+    private static JsonObject VideoDetail(SimulatedHeyGen sim, SimulatedVideo video, string baseUrl)
+    {
+        var status = sim.StatusOf(video);
+        var detail = Fixture(status switch
+        {
+            "completed" when sim.CaptionsReady(video) => "get-completed-captioned.json",
+            "completed" => "get-completed.json",
+            "failed" => "get-failed.json",
+            "processing" => "get-processing.json",
+            _ => "get-pending.json",
+        }, baseUrl);
+        var data = detail["data"]!.AsObject();
+        data["id"] = video.VideoId;
+        data["title"] = video.Title;
+        data["created_at"] = video.CreatedAt.ToUnixTimeSeconds();
+        data["video_page_url"] = $"{baseUrl}/app/videos/{video.VideoId}";
+        if (status == "completed")
+        {
+            var now = sim.Clock.GetUtcNow();
+            var reads = sim.CountRead(video);
+            var expires = (video.Scenario.ExpiredLink && reads == 1 ? now.AddMinutes(-1) : now.AddDays(7)).ToUnixTimeSeconds();
+            string Link(string file) => $"{baseUrl}/files/{file}?Expires={expires}&Signature=sim-sig&Key-Pair-Id=SIMKEYPAIR";
+            data["completed_at"] = video.CreatedAt.Add(sim.Options.RenderDelay).ToUnixTimeSeconds();
+            data["video_url"] = Link($"{video.VideoId}.mp4");
+            data["thumbnail_url"] = Link($"{video.VideoId}.jpg");
+            data["gif_url"] = Link($"{video.VideoId}.gif");
+            data["duration"] = SimulatedHeyGen.VideoDuration;
+            if (sim.CaptionsReady(video))
+            {
+                data["subtitle_url"] = Link($"{video.VideoId}.srt");
+                // Burned-in captions only with caption.style, which the app never asks for.
+                data["captioned_video_url"] = null;
+            }
+        }
+        return detail;
+    }
+
+    private static IResult Statuses(HttpContext http, SimulatedHeyGen sim, string? videoIds)
+    {
+        var ids = (videoIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (ids.Length is 0 or > 100)
+        {
+            return Invalid("video_ids", "video_ids must name 1 to 100 videos.");
+        }
+        var template = Fixture("statuses-list.json")["data"]![0]!.AsObject();
+        var items = ids.Select(id =>
+        {
+            var item = template.DeepClone().AsObject();
+            item["video_id"] = id;
+            var video = sim.Find(ApiKey(http)!, id);
+            var status = video is null ? "not_found" : sim.StatusOf(video);
+            item["status"] = status == "pending" ? "queued" : status;
+            item["error"] = status == "failed" ? new JsonObject { ["code"] = "rendering_failed", ["message"] = SimulatedHeyGen.RenderFailureMessage } : null;
+            return (JsonNode)item;
+        }).ToArray();
+        return Results.Json(new JsonObject { ["data"] = new JsonArray(items), ["has_more"] = false, ["next_token"] = null });
+    }
+
+    private static JsonObject LookItem(SimulatedLook look, string baseUrl)
+    {
+        var item = Fixture("avatar-look-get.json", baseUrl)["data"]!.DeepClone().AsObject();
+        item["id"] = look.Id;
+        item["name"] = look.Name;
+        item["gender"] = look.Gender;
+        item["group_id"] = look.Id.Split('_')[0].ToLowerInvariant();
+        item["preview_image_url"] = $"{baseUrl}/files/looks/{look.PreviewFile}";
+        item["preview_video_url"] = $"{baseUrl}/files/looks/{look.Id}-{look.Orientation}.mp4";
+        item["supported_api_engines"] = new JsonArray(look.Engines.Select(e => (JsonNode)e).ToArray());
+        item["preferred_orientation"] = look.Orientation;
+        (item["image_width"], item["image_height"]) = look.Orientation == "portrait" ? (1080, 1920) : (1920, 1080);
+        return item;
+    }
+
+    private static JsonObject VoiceItem(SimulatedVoice voice, string baseUrl)
+    {
+        var item = Fixture("voices-list.json", baseUrl)["data"]![0]!.DeepClone().AsObject();
+        item["voice_id"] = voice.VoiceId;
+        item["name"] = voice.Name;
+        item["language"] = voice.Language;
+        item["gender"] = voice.Gender;
+        item["type"] = voice.Private ? "private" : "public";
+        item["preview_audio_url"] = $"{baseUrl}/files/voices/{voice.VoiceId}.mp3";
+        return item;
+    }
+
+    private static JsonObject User(SimulatorScenario scenario)
+    {
+        if (scenario.Subscription)
+        {
+            return Fixture("users-me-subscription.json");
+        }
+        var user = Fixture("users-me-wallet.json");
+        user["data"]!["wallet"]!["remaining_balance"] = scenario.WalletEmpty ? 0 : SimulatedHeyGen.WalletBalance;
+        return user;
+    }
+
+    /// <summary>A list page as HeyGen pages them: limit items, has_more and an opaque next_token.</summary>
+    private static IResult Page(IEnumerable<JsonObject> all, int limit, int maxLimit, string? token)
+    {
+        if (limit < 1 || limit > maxLimit)
+        {
+            return Invalid("limit", $"limit must be between 1 and {maxLimit}.");
+        }
+        var page = 1;
+        if (token is { Length: > 0 })
+        {
+            try
+            {
+                page = JsonNode.Parse(Convert.FromBase64String(token.PadRight(token.Length + (4 - token.Length % 4) % 4, '=')))!["page"]!.GetValue<int>();
+            }
+            catch (Exception e) when (e is FormatException or JsonException or NullReferenceException or InvalidOperationException)
+            {
+                return Invalid("token", "token is not a valid page token.");
+            }
+        }
+        var items = all.ToList();
+        var slice = items.Skip((page - 1) * limit).Take(limit).Select(i => (JsonNode)i).ToArray();
+        var more = page * limit < items.Count;
+        return Results.Json(new JsonObject
+        {
+            ["data"] = new JsonArray(slice),
+            ["has_more"] = more,
+            ["next_token"] = more ? Convert.ToBase64String(Encoding.UTF8.GetBytes($"{{\"page\":{page + 1}}}")).TrimEnd('=') : null,
+        });
+    }
+
+    private static IResult File(string path, HttpContext http, SimulatedHeyGen sim)
+    {
+        if (long.TryParse(http.Request.Query["Expires"], out var expires) && expires < sim.Clock.GetUtcNow().ToUnixTimeSeconds())
+        {
+            return Results.Content("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>",
+                "application/xml", Encoding.UTF8, 403);
+        }
+        var segments = path.Split('/');
+        if (segments is ["looks", var look])
+        {
+            return look.EndsWith(".jpg", StringComparison.Ordinal) && SimulatedHeyGen.Looks.Any(l => l.PreviewFile == look)
+                ? Results.Stream(SimulatedHeyGen.OpenAsset(look), "image/jpeg")
+                : look.EndsWith(".mp4", StringComparison.Ordinal)
+                    ? Results.Stream(SimulatedHeyGen.OpenAsset(look.Contains("-portrait") ? "simulated-avatar-portrait.mp4" : "simulated-avatar.mp4"), "video/mp4")
+                    : Results.NotFound();
+        }
+        if (segments is ["voices", _])
+        {
+            return Results.Stream(SimulatedHeyGen.OpenAsset("voice-preview.mp3"), "audio/mpeg");
+        }
+        var name = segments[^1];
+        var dot = name.LastIndexOf('.');
+        if (segments.Length != 1 || dot < 0 || sim.Find(name[..dot]) is not { } video || sim.StatusOf(video) != "completed")
+        {
+            return Results.NotFound();
+        }
+        return name[(dot + 1)..] switch
+        {
+            "mp4" => Results.Stream(SimulatedHeyGen.OpenAsset(video.Portrait ? "simulated-avatar-portrait.mp4" : "simulated-avatar.mp4"), "video/mp4"),
+            "jpg" => Results.Stream(SimulatedHeyGen.OpenAsset(video.Portrait ? "thumbnail-portrait.jpg" : "thumbnail-landscape.jpg"), "image/jpeg"),
+            "srt" when sim.CaptionsReady(video) => Results.Text(SimulatedHeyGen.Subtitles(video.Script), "application/x-subrip", Encoding.UTF8),
+            _ => Results.NotFound(),
+        };
+    }
+
+    /// <summary>The documented webhook bodies, byte for byte as in the fixtures, with this render's ids and links.</summary>
+    public static byte[] WebhookBody(string eventType, SimulatedVideo video, string baseUrl)
+    {
+        var (file, fixtureVideo, fixtureCallback) = eventType switch
+        {
+            "avatar_video.success" => ("webhook-success.json", "7a1c2e3d4f5a4b6c8d9e0f1a2b3c4d5e", "3f2b9c1e-5d4a-4e8b-9c7f-1a2b3c4d5e6f"),
+            "avatar_video.fail" => ("webhook-fail.json", "9e8d7c6b5a4f4e3d2c1b0a9988776655", "8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"),
+            "avatar_video_caption.success" => ("webhook-caption-success.json", "4b5c6d7e8f9a4b1c8d2e3f4a5b6c7d8e", "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d"),
+            _ => throw new ArgumentOutOfRangeException(nameof(eventType)),
+        };
+        var text = FixtureText(file, baseUrl)
+            .Replace(fixtureVideo, video.VideoId)
+            .Replace($"\"{fixtureCallback}\"", JsonSerializer.Serialize(video.CallbackId));
+        return Encoding.UTF8.GetBytes(text);
     }
 
     /// <summary>
-    /// The body HeyGen posts to a registered endpoint when a render ends, as raw bytes (the signature covers exactly these).
+    /// Posts one event signed as HeyGen documents it (Heygen-Signature, Heygen-Timestamp, Heygen-Event-Id), or with
+    /// <paramref name="legacy"/> only the Signature header real v3 deliveries have been seen to carry.
     /// </summary>
-    public static byte[] WebhookBody(SimulatedVideo video, bool success, string fileBaseUrl) =>
-        Encoding.UTF8.GetBytes((success
-            ? new JsonObject
-            {
-                ["event_type"] = "avatar_video.success",
-                ["event_data"] = new JsonObject
-                {
-                    ["video_id"] = video.VideoId,
-                    ["url"] = $"{fileBaseUrl}/files/{video.VideoId}.mp4?Signature=sim",
-                    ["gif_download_url"] = null,
-                    ["video_share_page_url"] = null,
-                    ["folder_id"] = null,
-                    ["callback_id"] = video.CallbackId,
-                },
-            }
-            : new JsonObject
-            {
-                ["event_type"] = "avatar_video.fail",
-                ["event_data"] = new JsonObject
-                {
-                    ["video_id"] = video.VideoId,
-                    ["msg"] = SimulatedHeyGen.RenderFailureMessage,
-                    ["callback_id"] = video.CallbackId,
-                },
-            }).ToJsonString());
-
-    /// <summary>Posts the end-of-render event for a video to a webhook URL, signed like HeyGen does.</summary>
-    public static async Task<HttpResponseMessage> DeliverWebhookAsync(HttpClient client, string url, string secret, SimulatedVideo video, string fileBaseUrl)
+    public static async Task<HttpResponseMessage> DeliverAsync(
+        HttpClient client, string url, string secret, byte[] body, bool legacy, DateTimeOffset sentAt, string? eventId = null)
     {
-        var body = WebhookBody(video, !video.Scenario.RenderFails, fileBaseUrl);
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Add("Signature", SimulatedHeyGen.Sign(secret, body));
+        var signature = SimulatedHeyGen.Sign(secret, body);
+        if (legacy)
+        {
+            request.Headers.Add("Signature", signature);
+        }
+        else
+        {
+            request.Headers.Add("Heygen-Signature", signature);
+            request.Headers.Add("Heygen-Timestamp", sentAt.ToUnixTimeSeconds().ToString());
+            request.Headers.Add("Heygen-Event-Id", eventId ?? Guid.NewGuid().ToString("N"));
+        }
         return await client.SendAsync(request);
     }
 
-    private static async Task DeliverWebhookLaterAsync(SimulatedHeyGen sim, SimulatedVideo video, string fileBaseUrl, ILogger logger)
+    private static async Task DeliverWebhooksLaterAsync(SimulatedHeyGen sim, SimulatedVideo video, string baseUrl, ILogger logger)
     {
-        try
+        if (video.Scenario.NeverFinishes)
         {
-            await Task.Delay(sim.Options.RenderDelay, sim.Clock);
-            using var response = await DeliverWebhookAsync(WebhookClient, sim.Options.WebhookUrl!, sim.Options.WebhookSecret!, video, fileBaseUrl);
-            logger.LogInformation("Simulated HeyGen webhook for video {VideoId} answered {Status}", video.VideoId, (int)response.StatusCode);
+            return;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        await Task.Delay(sim.Options.RenderDelay, sim.Clock);
+        await DeliverToEndpointsAsync(sim, video, video.Scenario.RenderFails ? "avatar_video.fail" : "avatar_video.success", baseUrl, logger);
+        if (video.CaptionRequested && !video.Scenario.RenderFails)
         {
-            // The real HeyGen gives up too; polling is the fallback.
-            logger.LogWarning("Simulated HeyGen webhook for video {VideoId} could not be delivered: {Error}", video.VideoId, e.Message);
+            if (video.Scenario.CaptionsLate)
+            {
+                await Task.Delay(sim.Options.RenderDelay, sim.Clock);
+            }
+            await DeliverToEndpointsAsync(sim, video, "avatar_video_caption.success", baseUrl, logger);
         }
     }
 
+    private static async Task DeliverToEndpointsAsync(SimulatedHeyGen sim, SimulatedVideo video, string eventType, string baseUrl, ILogger logger)
+    {
+        foreach (var endpoint in sim.EndpointsOf(video.KeyHash).Where(e => e.Events.Contains(eventType)))
+        {
+            try
+            {
+                using var response = await DeliverAsync(WebhookClient, endpoint.Url, endpoint.Secret, WebhookBody(eventType, video, baseUrl),
+                    video.Scenario.LegacySignature, sim.Clock.GetUtcNow());
+                logger.LogInformation("Simulated HeyGen webhook {EventType} for video {VideoId} answered {Status}", eventType, video.VideoId, (int)response.StatusCode);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // The real HeyGen retries for a day; polling is the app's fallback, so one try is enough here.
+                logger.LogWarning("Simulated HeyGen webhook for video {VideoId} could not be delivered: {Error}", video.VideoId, e.Message);
+            }
+        }
+    }
+
+    private static void MapWebhookEndpoints(RouteGroupBuilder api)
+    {
+        api.MapPost("/webhooks/endpoints", async (HttpContext http, SimulatedHeyGen sim) =>
+        {
+            JsonObject? body;
+            try
+            {
+                body = await JsonNode.ParseAsync(http.Request.Body) as JsonObject;
+            }
+            catch (JsonException)
+            {
+                body = null;
+            }
+            if (body?["url"] is not JsonValue url || !Uri.TryCreate(url.ToString(), UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+            {
+                return Invalid("url", "url must be an absolute HTTPS URL.");
+            }
+            var events = (body["events"] as JsonArray)?.Select(e => e?.ToString() ?? "").ToArray()
+                ?? ["avatar_video.success", "avatar_video.fail", "avatar_video_caption.success", "avatar_video_caption.fail"];
+            var endpoint = sim.AddEndpoint(ApiKey(http)!, uri.ToString(), events);
+            var answer = Fixture("webhook-endpoint-create.json");
+            var data = answer["data"]!.AsObject();
+            data["endpoint_id"] = endpoint.EndpointId;
+            data["url"] = endpoint.Url;
+            data["events"] = new JsonArray(events.Select(e => (JsonNode)e).ToArray());
+            data["created_at"] = endpoint.CreatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ");
+            data["secret"] = endpoint.Secret;
+            return Results.Json(answer);
+        });
+        api.MapPost("/webhooks/endpoints/{endpointId}/rotate-secret", (HttpContext http, SimulatedHeyGen sim, string endpointId) =>
+        {
+            if (sim.Rotate(ApiKey(http)!, endpointId) is not { } rotated)
+            {
+                return Error(404, "error-404-not-found.json", message: "Webhook endpoint not found.");
+            }
+            var answer = Fixture("webhook-rotate-secret.json");
+            answer["data"]!["endpoint_id"] = rotated.EndpointId;
+            answer["data"]!["secret"] = rotated.Secret;
+            return Results.Json(answer);
+        });
+        api.MapDelete("/webhooks/endpoints/{endpointId}", (HttpContext http, SimulatedHeyGen sim, string endpointId) =>
+            sim.RemoveEndpoint(ApiKey(http)!, endpointId)
+                ? Results.Json(new JsonObject { ["data"] = new JsonObject(), ["error"] = null })
+                : Error(404, "error-404-not-found.json", message: "Webhook endpoint not found."));
+    }
+
+    private static IResult Error(int status, string fixture, string? code = null, string? message = null, string? param = null)
+    {
+        var body = Fixture(fixture);
+        var error = body["error"]!.AsObject();
+        if (code is not null)
+        {
+            error["code"] = code;
+        }
+        if (message is not null)
+        {
+            error["message"] = message;
+        }
+        if (param is not null)
+        {
+            error["param"] = param;
+        }
+        return Results.Json(body, statusCode: status);
+    }
+
+    private static JsonObject Fixture(string name, string baseUrl = "http://127.0.0.1") =>
+        JsonNode.Parse(FixtureText(name, baseUrl))!.AsObject();
+
+    private static string FixtureText(string name, string baseUrl)
+    {
+        using var reader = new StreamReader(SimulatedHeyGen.OpenAsset("fixtures/" + name));
+        return reader.ReadToEnd().Replace("http://127.0.0.1:PORT", baseUrl);
+    }
+
     private static string? ApiKey(HttpContext http) =>
-        http.Request.Headers["X-Api-Key"].FirstOrDefault() is { Length: > 0 } key ? key : null;
+        http.Request.Headers["x-api-key"].FirstOrDefault() is { Length: > 0 } key ? key : null;
 
     private static string PublicBase(HttpContext http, string prefix) => $"{http.Request.Scheme}://{http.Request.Host}{prefix}";
-
-    private static IResult V2Data(JsonObject data) => Results.Json(new JsonObject { ["error"] = null, ["data"] = data });
-
-    private static IResult V2Error(int status, string code, string message) =>
-        Results.Json(new JsonObject { ["data"] = null, ["error"] = new JsonObject { ["code"] = code, ["message"] = message } }, statusCode: status);
-
-    private static IResult V1Error(int status, int code, string message) =>
-        Results.Json(new JsonObject { ["code"] = code, ["data"] = null, ["message"] = message }, statusCode: status);
 }

@@ -32,10 +32,12 @@ public static class JobsExtensions
         {
             var options = sp.GetRequiredService<IOptions<HeyGenOptions>>().Value;
             http.BaseAddress = new Uri(options.BaseUrl.TrimEnd('/') + "/");
-            http.Timeout = options.RequestTimeout;
+            // Each API call has its own deadline (ReadTimeout, WriteTimeout); this only caps a download's headers.
+            http.Timeout = TimeSpan.FromMinutes(10);
         });
         services.AddScoped<GenerateVideoJob>();
         services.AddScoped<GenerationSweeper>();
+        services.AddScoped<HeyGenDelivery>();
 
         var connectionString = builder.Configuration.StudioConnectionString();
         services.AddHangfire((sp, config) => config

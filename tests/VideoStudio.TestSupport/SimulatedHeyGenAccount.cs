@@ -10,7 +10,10 @@ public static class SimulatedHeyGenAccount
     /// <summary>A key no other test uses, with an optional scenario word the simulator reacts to (see SimulatorScenario).</summary>
     public static string NewKey(string scenario = "ok") => $"test-{scenario}-{Guid.NewGuid():N}";
 
-    public static string Avatar => SimulatedHeyGen.Avatars[0].AvatarId;
+    public static string Avatar => SimulatedHeyGen.Looks[0].Id;
+
+    /// <summary>A look whose preferred orientation is portrait, for the short (9:16) slot.</summary>
+    public static string PortraitAvatar => SimulatedHeyGen.Looks[1].Id;
 
     public static string Voice => SimulatedHeyGen.Voices[0].VoiceId;
 

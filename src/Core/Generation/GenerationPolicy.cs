@@ -11,8 +11,8 @@ public sealed record GenerationFacts(VideoSlot Slot, bool HasScript, int ScriptL
 /// </summary>
 public static class GenerationPolicy
 {
-    /// <summary>HeyGen's documented limit is "under 5,000 characters" per script.</summary>
-    public const int MaxScriptLength = 4999;
+    /// <summary>HeyGen's v3 limit for <c>script</c> on POST /v3/videos ("Script text: Maximum 5,000 characters").</summary>
+    public const int MaxScriptLength = 5000;
 
     public const string MissingScriptMessage = "Video script is required to generate an AI avatar video.";
     public const string MissingKeyMessage = "HeyGen API key is not configured. Please set it up in Settings.";

@@ -9,8 +9,9 @@ public static class SlotVideos
     public static string UrlOf(string storageKey) => $"/media/{storageKey}";
 
     /// <summary>
-    /// Makes a staged file the slot's video in one transaction. The file is moved into place first, so a row never points
-    /// at a missing file; if the transaction fails, the moved file is removed again.
+    /// Makes a staged file the slot's video in one transaction: the caller's when one is open (a job that records its own
+    /// outcome in the same commit), otherwise its own. The file is moved into place first, so a row never points at a
+    /// missing file; if this fails, the moved file is removed again.
     /// </summary>
     public static async Task<VideoAsset> AttachAsync(
         StudioDb db, MediaStore store, Guid contentId, VideoSlot slot, StagedVideo staged,
@@ -33,7 +34,7 @@ public static class SlotVideos
         asset.StorageKey = store.Promote(staged, asset.Id);
         try
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
             await LockContentAsync(db, contentId, ct);
             await db.VideoAssets
                 .Where(a => a.ContentId == contentId && a.Slot == slot && a.ReplacedAt == null && a.DeletedAt == null)
@@ -41,7 +42,10 @@ public static class SlotVideos
             db.VideoAssets.Add(asset);
             await db.SaveChangesAsync(ct);
             await SetUrlAsync(db, contentId, slot, UrlOf(asset.StorageKey), ct);
-            await tx.CommitAsync(ct);
+            if (own is not null)
+            {
+                await own.CommitAsync(ct);
+            }
             return asset;
         }
         catch

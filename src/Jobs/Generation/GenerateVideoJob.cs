@@ -61,8 +61,7 @@ public sealed class GenerateVideoJob(
 
         if (clock.GetUtcNow() - generation.CreatedAt > Options.GenerationTimeout)
         {
-            await SettleAsync(generation, content, GenerationStatus.TimedOut, "timed_out",
-                IsSentButUnconfirmed(generation) ? UnconfirmedMessage : TimedOutMessage(Options.GenerationTimeout));
+            await SettleAsync(generation, content, GenerationStatus.TimedOut, "timed_out", TimedOutMessage(Options.GenerationTimeout));
             return null;
         }
 
@@ -90,124 +89,84 @@ public sealed class GenerateVideoJob(
                 ? await SubmitAsync(generation, content, account, ct)
                 : await PollAsync(generation, content, account, ct);
         }
-        catch (HeyGenException e) when (e.IsTransient)
+        catch (Exception e) when (e is HeyGenException or MediaRejectedException)
         {
-            Reattach(generation);
-            generation.Attempts++;
-            generation.UpdatedAt = clock.GetUtcNow();
-            if (generation.ProviderVideoId is null && generation.Attempts >= Options.MaxSubmitAttempts)
+            // Whatever the failed step had changed is dropped; the outcome is written to the row as it is in the database.
+            db.ChangeTracker.Clear();
+            generation = await db.VideoGenerations.SingleAsync(g => g.Id == generationId, CancellationToken.None);
+            return e switch
             {
-                await SettleAsync(generation, content, GenerationStatus.Failed, e.KindName,
-                    $"HeyGen could not be reached after {generation.Attempts} attempts. {e.Message} Try again later.");
-                return null;
-            }
-            await db.SaveChangesAsync(CancellationToken.None);
-            var delay = Backoff(generation.Attempts, e.RetryAfter);
-            logger.LogWarning("Generation {GenerationId}: {Error} Next try in {Delay}.", generation.Id, e.Message, delay);
-            return delay;
-        }
-        catch (HeyGenException e)
-        {
-            Reattach(generation);
-            await SettleAsync(generation, content, GenerationStatus.Failed, e.KindName, e.Message);
-            return null;
-        }
-        catch (MediaRejectedException e)
-        {
-            Reattach(generation);
-            await SettleAsync(generation, content, GenerationStatus.Failed, "bad_file", "HeyGen's file could not be stored: " + e.Message);
-            return null;
+                HeyGenException { IsTransient: true } transient => await PostponeAsync(generation, content, transient),
+                HeyGenException permanent => await FailAsync(generation, content, permanent.KindName, permanent.Message),
+                _ => await FailAsync(generation, content, "bad_file", "HeyGen's file could not be stored: " + e.Message),
+            };
         }
     }
 
-    /// <summary>A failure HeyGen announced by webhook; recorded now instead of at the next poll.</summary>
-    public async Task RecordRenderFailureAsync(Guid generationId, string? providerVideoId, string? reason, CancellationToken ct)
+    private async Task<TimeSpan?> PostponeAsync(VideoGeneration generation, Content content, HeyGenException e)
     {
-        await using var guard = await GenerationLock.TakeAsync(db, generationId, ct);
-        var generation = await db.VideoGenerations.SingleOrDefaultAsync(g => g.Id == generationId, ct);
-        if (generation is null || !generation.Status.IsActive()
-            || (generation.ProviderVideoId is not null && providerVideoId is not null && generation.ProviderVideoId != providerVideoId))
+        // A 429 or a 409 request_in_progress only asks us to wait; the generation timeout bounds how long.
+        if (!e.WaitOnly)
         {
-            return;
+            generation.Attempts++;
         }
-        var content = await db.Content.AsNoTracking().SingleAsync(c => c.Id == generation.ContentId, ct);
-        await SettleAsync(generation, content, GenerationStatus.Failed, "render_failed", RenderFailure(reason));
+        generation.UpdatedAt = clock.GetUtcNow();
+        if (generation.ProviderVideoId is null && generation.Attempts >= Options.MaxSubmitAttempts)
+        {
+            return await FailAsync(generation, content, e.KindName,
+                $"HeyGen could not be reached after {generation.Attempts} attempts. {e.Message} Try again later.");
+        }
+        await db.SaveChangesAsync(CancellationToken.None);
+        var delay = Backoff(generation.Attempts, e.RetryAfter);
+        logger.LogWarning("Generation {GenerationId}: {Error} Next try in {Delay}.", generation.Id, e.Message, delay);
+        return delay;
+    }
+
+    private async Task<TimeSpan?> FailAsync(VideoGeneration generation, Content content, string errorKind, string message)
+    {
+        await SettleAsync(generation, content, GenerationStatus.Failed, errorKind, message);
+        return null;
     }
 
     /// <summary>
-    /// A success webhook for a generation that was sent but has no video id: the run that sent it died before it stored
-    /// HeyGen's answer. The event's callback_id names the generation, so the video is taken over instead of made again.
+    /// Sends the render with the generation id as Idempotency-Key. A send that timed out, or whose worker died before the
+    /// answer was stored, is simply sent again with the same key: HeyGen replays its first answer instead of making (and
+    /// billing) a second video, within 24 hours, far beyond the generation timeout.
     /// </summary>
-    public async Task AdoptAsync(Guid generationId, string providerVideoId, CancellationToken ct)
-    {
-        await using var guard = await GenerationLock.TakeAsync(db, generationId, ct);
-        var generation = await db.VideoGenerations.SingleOrDefaultAsync(g => g.Id == generationId, ct);
-        if (generation is null || !generation.Status.IsActive() || !IsSentButUnconfirmed(generation))
-        {
-            return;
-        }
-        generation.ProviderVideoId = providerVideoId;
-        generation.Status = GenerationStatus.Submitted;
-        generation.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(CancellationToken.None);
-        logger.LogWarning("Generation {GenerationId}: HeyGen's webhook named video {VideoId}, which the run that sent it never stored; taken over.", generation.Id, providerVideoId);
-    }
-
     private async Task<TimeSpan?> SubmitAsync(VideoGeneration generation, Content content, HeyGenAccount account, CancellationToken ct)
     {
         var script = content.Script(generation.Slot);
         if (GenerationPolicy.ScriptRefusal(generation.Slot, script) is var (code, refusal))
         {
-            await SettleAsync(generation, content, GenerationStatus.Failed, code, refusal);
-            return null;
-        }
-        if (IsSentButUnconfirmed(generation))
-        {
-            if (!string.IsNullOrEmpty(Options.WebhookSecret))
-            {
-                // Sending again could make and bill a second video; the webhook will name the first one (AdoptAsync), or the
-                // generation times out saying why.
-                return Options.PollInterval;
-            }
-            logger.LogWarning("Generation {GenerationId}: a run died waiting for HeyGen's answer and no webhook can confirm it; sending again, which may make a second video.", generation.Id);
+            return await FailAsync(generation, content, code, refusal);
         }
 
-        // Stored before sending: a run that dies waiting for the answer then leaves a trace instead of a silent resend.
-        generation.SubmittedAt = generation.UpdatedAt = clock.GetUtcNow();
+        generation.SubmittedAt ??= clock.GetUtcNow();
+        generation.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(CancellationToken.None);
-        var (width, height) = (generation.Slot.Facts().Width, generation.Slot.Facts().Height);
-        string videoId;
-        try
-        {
-            videoId = await heygen.GenerateAsync(account.ApiKey,
-                new HeyGenVideoRequest(account.AvatarId, account.VoiceId, script!, width, height, $"{content.Title} · {generation.Slot.Title()}", generation.Id.ToString()),
-                ct);
-        }
-        catch (HeyGenException)
-        {
-            // HeyGen answered with an error or could not be reached: no video was made, so a later try may send again.
-            generation.SubmittedAt = null;
-            throw;
-        }
+        var videoId = await heygen.CreateVideoAsync(account.ApiKey,
+            new HeyGenVideoRequest(account.AvatarId, account.VoiceId, script!, generation.Slot.Facts().AspectRatio, Options.Resolution, null,
+                $"{content.Title} · {generation.Slot.Title()}", generation.Id.ToString(), IdempotencyKey(generation.Id)),
+            ct);
 
-        // Stored before anything else can go wrong, so no later run submits again.
         generation.ProviderVideoId = videoId;
         generation.Status = GenerationStatus.Submitted;
-        generation.SubmittedAt = generation.UpdatedAt = clock.GetUtcNow();
+        generation.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(CancellationToken.None);
         logger.LogInformation("Generation {GenerationId}: submitted to HeyGen as video {VideoId}.", generation.Id, videoId);
         return Options.PollInterval;
     }
 
+    public static string IdempotencyKey(Guid generationId) => generationId.ToString();
+
     private async Task<TimeSpan?> PollAsync(VideoGeneration generation, Content content, HeyGenAccount account, CancellationToken ct)
     {
-        var status = await heygen.GetStatusAsync(account.ApiKey, generation.ProviderVideoId!, ct);
-        if (status.IsFailed)
+        var video = await heygen.GetVideoAsync(account.ApiKey, generation.ProviderVideoId!, ct);
+        if (video.IsFailed)
         {
-            await SettleAsync(generation, content, GenerationStatus.Failed, "render_failed", RenderFailure(status.Error));
-            return null;
+            return await FailAsync(generation, content, "render_failed", RenderFailure(video.FailureMessage ?? video.FailureCode));
         }
-        if (!status.IsCompleted)
+        if (!video.IsCompleted)
         {
             if (generation.Status != GenerationStatus.Processing)
             {
@@ -217,38 +176,57 @@ public sealed class GenerateVideoJob(
             }
             return Options.PollInterval;
         }
-        if (status.VideoUrl is null)
-        {
-            throw new HeyGenException(HeyGenErrorKind.Transient, "HeyGen reported the video completed but sent no link yet.");
-        }
 
-        StagedVideo staged;
-        using (var response = await heygen.DownloadAsync(status.VideoUrl, ct))
+        var staged = await DownloadVideoAsync(account, video, ct);
+        var now = clock.GetUtcNow();
+        // One explicit transaction: the slot's new video and the generation's completion commit together, so a crash cannot
+        // leave one without the other and make a later run attach twice.
+        await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        var asset = await SlotVideos.AttachAsync(db, store, content.Id, generation.Slot, staged, VideoSource.Ai,
+            FileNameFor(content, generation.Slot, staged.Format), generation.RequestedBy, CancellationToken.None);
+        try
         {
+            generation.Status = GenerationStatus.Completed;
+            generation.FinishedAt = generation.UpdatedAt = now;
+            generation.ErrorCode = generation.ErrorMessage = null;
+            generation.AssetId = asset.Id;
+            Record(generation, content, VideoEventLog.Succeeded, null, now).AssetId = asset.Id;
+            await db.SaveChangesAsync(CancellationToken.None);
+            await tx.CommitAsync(CancellationToken.None);
+        }
+        catch
+        {
+            store.Delete(asset.StorageKey);
+            throw;
+        }
+        logger.LogInformation("Generation {GenerationId}: completed as asset {AssetId}.", generation.Id, asset.Id);
+        return null;
+    }
+
+    /// <summary>Streams the finished file into staging; an expired link is renewed once by a fresh GET of the video.</summary>
+    private async Task<StagedVideo> DownloadVideoAsync(HeyGenAccount account, HeyGenVideo video, CancellationToken ct)
+    {
+        for (var renewed = false; ; renewed = true)
+        {
+            if (video.VideoUrl is null)
+            {
+                throw new HeyGenException(HeyGenErrorKind.Transient, "HeyGen reported the video completed but sent no link yet.");
+            }
             try
             {
+                using var response = await heygen.DownloadAsync(video.VideoUrl, ct);
                 await using var body = await response.Content.ReadAsStreamAsync(ct);
-                staged = await store.StageAsync(body, Options.MaxDownloadBytes, ct);
+                return await store.StageAsync(body, Options.MaxDownloadBytes, ct);
+            }
+            catch (HeyGenException e) when (e.Kind == HeyGenErrorKind.LinkExpired && !renewed)
+            {
+                video = await heygen.GetVideoAsync(account.ApiKey, video.Id, ct);
             }
             catch (Exception e) when (e is IOException or HttpRequestException)
             {
                 throw new HeyGenException(HeyGenErrorKind.Transient, "The download from HeyGen broke off: " + e.Message, inner: e);
             }
         }
-
-        var now = clock.GetUtcNow();
-        generation.Status = GenerationStatus.Completed;
-        generation.FinishedAt = generation.UpdatedAt = now;
-        generation.ErrorCode = generation.ErrorMessage = null;
-        var completed = Record(generation, content, VideoEventLog.Succeeded, null, now);
-        // AttachAsync saves every tracked change inside its own transaction, so the slot's new video and the generation's
-        // completion commit together: a crash cannot leave one without the other and make a later run attach twice.
-        var asset = await SlotVideos.AttachAsync(db, store, content.Id, generation.Slot, staged, VideoSource.Ai,
-            FileNameFor(content, generation.Slot, staged.Format), generation.RequestedBy, CancellationToken.None);
-        generation.AssetId = completed.AssetId = asset.Id;
-        await db.SaveChangesAsync(CancellationToken.None);
-        logger.LogInformation("Generation {GenerationId}: completed as asset {AssetId}.", generation.Id, asset.Id);
-        return null;
     }
 
     private async Task SettleAsync(VideoGeneration generation, Content content, GenerationStatus status, string errorKind, string message)
@@ -267,15 +245,6 @@ public sealed class GenerateVideoJob(
         db.Record(content.BusinessId, content.Id, generation.Slot, VideoEventLog.Generation, outcome, generation.RequestedBy,
             durationMs: (long)(now - generation.CreatedAt).TotalMilliseconds, errorKind: errorKind, generationId: generation.Id);
 
-    // A failed attach clears the change tracker; the generation must be tracked again to record the outcome.
-    private void Reattach(VideoGeneration generation)
-    {
-        if (db.Entry(generation).State == EntityState.Detached)
-        {
-            db.VideoGenerations.Attach(generation);
-        }
-    }
-
     private TimeSpan Backoff(int attempts, TimeSpan? retryAfter)
     {
         if (retryAfter is { } wait && wait > TimeSpan.Zero)
@@ -285,11 +254,6 @@ public sealed class GenerateVideoJob(
         var exponential = Options.RetryBaseDelay * Math.Pow(2, Math.Min(attempts - 1, 10));
         return exponential < Options.MaxRetryDelay ? exponential : Options.MaxRetryDelay;
     }
-
-    private static bool IsSentButUnconfirmed(VideoGeneration generation) => generation is { ProviderVideoId: null, SubmittedAt: not null };
-
-    private const string UnconfirmedMessage =
-        "The app stopped while sending this video to HeyGen and HeyGen never confirmed it. Check your HeyGen account for it before you retry, so it is not made twice.";
 
     public static string TimedOutMessage(TimeSpan timeout)
     {

@@ -2,32 +2,53 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-
+using Microsoft.Extensions.Options;
 using VideoStudio.Core.Generation;
 
 namespace VideoStudio.Jobs.HeyGen;
 
-public sealed record HeyGenAvatar(string AvatarId, string Name, string? PreviewImageUrl);
+/// <summary>What POST /v3/videos is asked to render; <see cref="IdempotencyKey"/> makes a resend replay the first answer.</summary>
+public sealed record HeyGenVideoRequest(
+    string AvatarId, string VoiceId, string Script, string AspectRatio, string Resolution, string? Engine, string Title, string CallbackId,
+    string IdempotencyKey);
 
-public sealed record HeyGenVoice(string VoiceId, string Name, string? Language, string? Gender);
-
-public sealed record HeyGenVideoRequest(string AvatarId, string VoiceId, string Script, int Width, int Height, string Title, string CallbackId);
-
-/// <summary>The status of a render; <see cref="Error"/> is HeyGen's own words when it failed.</summary>
-public sealed record HeyGenVideoStatus(string Status, string? VideoUrl, string? Error, string? ErrorCode)
+/// <summary>GET /v3/videos/{id}. Links are presigned and short-lived: used at once, never stored or shown.</summary>
+public sealed record HeyGenVideo(
+    string Id, string Status, string? VideoUrl, string? SubtitleUrl, string? ThumbnailUrl, double? Duration, string? FailureCode, string? FailureMessage)
 {
     public bool IsCompleted => Status == "completed";
+
     public bool IsFailed => Status == "failed";
 }
 
+public sealed record HeyGenVideoState(string VideoId, string Status);
+
+public sealed record HeyGenLook(
+    string Id, string Name, string? AvatarType, string? PreviewImageUrl, string? Orientation, IReadOnlyList<string> Engines, string? Status);
+
+public sealed record HeyGenVoice(string VoiceId, string Name, string? Language, string? Gender, string? PreviewAudioUrl, bool Private);
+
+public sealed record HeyGenPage<T>(IReadOnlyList<T> Items, string? NextToken);
+
+/// <summary>The balance as the account is billed: a wallet in its currency, or credits.</summary>
+public sealed record HeyGenUser(string? Email, string BillingType, string Balance);
+
+public sealed record HeyGenWebhookEndpoint(string EndpointId, string Secret);
+
 /// <summary>
-/// HeyGen's v1/v2 API (contract: shared/heygen-api.md). The key travels per request, because each business has its own.
-/// Never logs bodies or headers; failures become <see cref="HeyGenException"/> with a transient/permanent verdict.
-/// No retrying handler here: a retried generate could create a second video, so retries are the job's decision.
+/// HeyGen's v3 API (the contract is heygen-api.md of the project's shared notes). The key travels per request,
+/// because each business has its own. Never logs bodies or headers. Every failure becomes a <see cref="HeyGenException"/>
+/// classified first by HTTP status, then by HeyGen's code. No retrying handler here: retries of a create are the job's
+/// decision, always with the same Idempotency-Key.
 /// </summary>
-public sealed class HeyGenClient(HttpClient http)
+public sealed class HeyGenClient(HttpClient http, IOptions<HeyGenOptions> options)
 {
-    public async Task<string> GenerateAsync(string apiKey, HeyGenVideoRequest video, CancellationToken ct)
+    public static readonly string[] WebhookEvents =
+        ["avatar_video.success", "avatar_video.fail", "avatar_video_caption.success", "avatar_video_caption.fail"];
+
+    private HeyGenOptions Options => options.Value;
+
+    public async Task<string> CreateVideoAsync(string apiKey, HeyGenVideoRequest video, CancellationToken ct)
     {
         if (video.Script.Length > GenerationPolicy.MaxScriptLength)
         {
@@ -36,63 +57,120 @@ public sealed class HeyGenClient(HttpClient http)
         }
         var body = new JsonObject
         {
-            ["video_inputs"] = new JsonArray(new JsonObject
-            {
-                ["character"] = new JsonObject { ["type"] = "avatar", ["avatar_id"] = video.AvatarId, ["avatar_style"] = "normal" },
-                ["voice"] = new JsonObject { ["type"] = "text", ["voice_id"] = video.VoiceId, ["input_text"] = video.Script },
-            }),
-            ["dimension"] = new JsonObject { ["width"] = video.Width, ["height"] = video.Height },
+            ["type"] = "avatar",
+            ["avatar_id"] = video.AvatarId,
+            ["script"] = video.Script,
+            ["voice_id"] = video.VoiceId,
+            ["aspect_ratio"] = video.AspectRatio,
+            ["resolution"] = video.Resolution,
+            ["caption"] = new JsonObject { ["file_format"] = "srt" },
             ["title"] = video.Title,
             ["callback_id"] = video.CallbackId,
         };
-        var data = await SendAsync(apiKey, HttpMethod.Post, "/v2/video/generate", body, ct, video);
-        return data["video_id"]?.GetValue<string>() is { Length: > 0 } id
+        if (video.Engine is { Length: > 0 } engine)
+        {
+            body["engine"] = new JsonObject { ["type"] = engine };
+        }
+        var envelope = await SendAsync(apiKey, HttpMethod.Post, "v3/videos", body, Options.WriteTimeout, ct, video, video.IdempotencyKey);
+        return Text(envelope["data"] as JsonObject, "video_id") is { Length: > 0 } id
             ? id
             : throw new HeyGenException(HeyGenErrorKind.Transient, "HeyGen accepted the request but sent no video id.");
     }
 
-    public async Task<HeyGenVideoStatus> GetStatusAsync(string apiKey, string videoId, CancellationToken ct)
+    public async Task<HeyGenVideo> GetVideoAsync(string apiKey, string videoId, CancellationToken ct)
     {
-        var data = await SendAsync(apiKey, HttpMethod.Get, $"/v1/video_status.get?video_id={Uri.EscapeDataString(videoId)}", null, ct);
-        var status = data["status"]?.GetValue<string>() ?? "pending";
-        // Documented as a string, observed as {code, message, detail}; accept both.
-        var (error, code) = data["error"] switch
+        var data = await SendObjectAsync(apiKey, $"v3/videos/{Uri.EscapeDataString(videoId)}", ct);
+        return new HeyGenVideo(
+            Text(data, "id") ?? videoId,
+            Text(data, "status") ?? "pending",
+            Text(data, "video_url"),
+            Text(data, "subtitle_url"),
+            Text(data, "thumbnail_url"),
+            data["duration"] is JsonValue d && d.TryGetValue<double>(out var seconds) ? seconds : null,
+            Text(data, "failure_code"),
+            Text(data, "failure_message"));
+    }
+
+    /// <summary>GET /v3/videos/statuses for up to 100 ids per call; ids HeyGen does not know come back as not_found.</summary>
+    public async Task<IReadOnlyList<HeyGenVideoState>> GetStatusesAsync(string apiKey, IReadOnlyList<string> videoIds, CancellationToken ct)
+    {
+        var states = new List<HeyGenVideoState>();
+        foreach (var batch in videoIds.Chunk(100))
         {
-            JsonObject o => (o["message"]?.ToString() ?? o["detail"]?.ToString(), o["code"]?.ToString()),
-            JsonValue v when v.GetValueKind() == JsonValueKind.String => (v.GetValue<string>(), null),
-            _ => ((string?)null, (string?)null),
+            var envelope = await SendAsync(apiKey, HttpMethod.Get,
+                "v3/videos/statuses?video_ids=" + string.Join(',', batch.Select(Uri.EscapeDataString)), null, Options.ReadTimeout, ct);
+            states.AddRange((envelope["data"] as JsonArray ?? [])
+                .OfType<JsonObject>()
+                .Select(item => new HeyGenVideoState(Text(item, "video_id") ?? "", Text(item, "status") ?? "processing"))
+                .Where(s => s.VideoId.Length > 0));
+        }
+        return states;
+    }
+
+    public async Task<HeyGenPage<HeyGenLook>> ListLooksAsync(string apiKey, string? token, int limit, CancellationToken ct)
+    {
+        var envelope = await SendAsync(apiKey, HttpMethod.Get, $"v3/avatars/looks?limit={limit}{TokenQuery(token)}", null, Options.ReadTimeout, ct);
+        return new HeyGenPage<HeyGenLook>(
+            (envelope["data"] as JsonArray ?? []).OfType<JsonObject>().Select(LookOf).Where(l => l.Id.Length > 0).ToList(),
+            NextToken(envelope));
+    }
+
+    public async Task<HeyGenLook> GetLookAsync(string apiKey, string lookId, CancellationToken ct) =>
+        LookOf(await SendObjectAsync(apiKey, $"v3/avatars/looks/{Uri.EscapeDataString(lookId)}", ct));
+
+    /// <summary>Public voices, or with <paramref name="privateVoices"/> the account's own clones.</summary>
+    public async Task<HeyGenPage<HeyGenVoice>> ListVoicesAsync(string apiKey, bool privateVoices, string? token, int limit, CancellationToken ct)
+    {
+        var envelope = await SendAsync(apiKey, HttpMethod.Get,
+            $"v3/voices?type={(privateVoices ? "private" : "public")}&limit={limit}{TokenQuery(token)}", null, Options.ReadTimeout, ct);
+        return new HeyGenPage<HeyGenVoice>(
+            (envelope["data"] as JsonArray ?? []).OfType<JsonObject>().Select(VoiceOf).Where(v => v.VoiceId.Length > 0).ToList(),
+            NextToken(envelope));
+    }
+
+    public async Task<HeyGenVoice> GetVoiceAsync(string apiKey, string voiceId, CancellationToken ct) =>
+        VoiceOf(await SendObjectAsync(apiKey, $"v3/voices/{Uri.EscapeDataString(voiceId)}", ct));
+
+    public async Task<HeyGenUser> GetUserAsync(string apiKey, CancellationToken ct)
+    {
+        var data = await SendObjectAsync(apiKey, "v3/users/me", ct);
+        var billing = Text(data, "billing_type") ?? "wallet";
+        var balance = billing switch
+        {
+            "wallet" when data["wallet"] is JsonObject wallet => WalletBalance(wallet),
+            "subscription" when data["subscription"] is JsonObject subscription => SubscriptionBalance(subscription),
+            "usage_based" when data["usage_based"] is JsonObject usage => $"{Number(usage, "remaining_credits"):#,0.##} credits left",
+            _ => "balance not reported",
         };
-        return new HeyGenVideoStatus(status, data["video_url"]?.GetValue<string>(), error, code);
+        return new HeyGenUser(Text(data, "email"), billing, balance);
     }
 
-    public async Task<IReadOnlyList<HeyGenAvatar>> ListAvatarsAsync(string apiKey, CancellationToken ct)
+    public async Task<HeyGenWebhookEndpoint> CreateWebhookEndpointAsync(string apiKey, string url, string idempotencyKey, CancellationToken ct)
     {
-        var data = await SendAsync(apiKey, HttpMethod.Get, "/v2/avatars", null, ct);
-        return (data["avatars"] as JsonArray ?? [])
-            .OfType<JsonObject>()
-            .Select(a => new HeyGenAvatar(a["avatar_id"]?.ToString() ?? "", a["avatar_name"]?.ToString() ?? "", a["preview_image_url"]?.ToString()))
-            .Where(a => a.AvatarId.Length > 0)
-            .ToList();
+        var body = new JsonObject { ["url"] = url, ["events"] = new JsonArray(WebhookEvents.Select(e => (JsonNode)e).ToArray()) };
+        var data = await SendAsync(apiKey, HttpMethod.Post, "v3/webhooks/endpoints", body, Options.WriteTimeout, ct, idempotencyKey: idempotencyKey);
+        var endpoint = data["data"] as JsonObject;
+        return Text(endpoint, "endpoint_id") is { Length: > 0 } id && Text(endpoint, "secret") is { Length: > 0 } secret
+            ? new HeyGenWebhookEndpoint(id, secret)
+            : throw new HeyGenException(HeyGenErrorKind.Transient, "HeyGen registered the webhook but sent no endpoint id or secret.");
     }
 
-    public async Task<IReadOnlyList<HeyGenVoice>> ListVoicesAsync(string apiKey, CancellationToken ct)
+    public async Task<string> RotateWebhookSecretAsync(string apiKey, string endpointId, string idempotencyKey, CancellationToken ct)
     {
-        var data = await SendAsync(apiKey, HttpMethod.Get, "/v2/voices", null, ct);
-        return (data["voices"] as JsonArray ?? [])
-            .OfType<JsonObject>()
-            .Select(v => new HeyGenVoice(v["voice_id"]?.ToString() ?? "", v["name"]?.ToString() ?? "", v["language"]?.ToString(), v["gender"]?.ToString()))
-            .Where(v => v.VoiceId.Length > 0)
-            .ToList();
+        var data = await SendAsync(apiKey, HttpMethod.Post, $"v3/webhooks/endpoints/{Uri.EscapeDataString(endpointId)}/rotate-secret", null,
+            Options.WriteTimeout, ct, idempotencyKey: idempotencyKey);
+        return Text(data["data"] as JsonObject, "secret") is { Length: > 0 } secret
+            ? secret
+            : throw new HeyGenException(HeyGenErrorKind.Transient, "HeyGen rotated the webhook secret but sent no new one.");
     }
 
-    /// <summary>Remaining quota in HeyGen's units; 60 units are one credit.</summary>
-    public async Task<double> GetRemainingQuotaAsync(string apiKey, CancellationToken ct)
-    {
-        var data = await SendAsync(apiKey, HttpMethod.Get, "/v2/user/remaining_quota", null, ct);
-        return data["remaining_quota"]?.GetValue<double>() ?? 0;
-    }
+    public Task DeleteWebhookEndpointAsync(string apiKey, string endpointId, CancellationToken ct) =>
+        SendAsync(apiKey, HttpMethod.Delete, $"v3/webhooks/endpoints/{Uri.EscapeDataString(endpointId)}", null, Options.WriteTimeout, ct);
 
-    /// <summary>Opens the finished file for streaming; signed links need no key. The caller disposes the response.</summary>
+    /// <summary>
+    /// Opens a presigned file for streaming (no key needed). 403/404 from the file host means the link expired
+    /// (<see cref="HeyGenErrorKind.LinkExpired"/>): a fresh GET of the video signs a new one. The caller disposes the response.
+    /// </summary>
     public async Task<HttpResponseMessage> DownloadAsync(string url, CancellationToken ct)
     {
         HttpResponseMessage response;
@@ -102,35 +180,51 @@ public sealed class HeyGenClient(HttpClient http)
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            throw new HeyGenException(HeyGenErrorKind.Transient, "The finished video could not be downloaded from HeyGen: " + Describe(e), inner: e);
+            throw new HeyGenException(HeyGenErrorKind.Transient, "A file could not be downloaded from HeyGen: " + Describe(e), inner: e);
         }
         if (!response.IsSuccessStatusCode)
         {
-            var status = (int)response.StatusCode;
+            var status = response.StatusCode;
             response.Dispose();
-            // An expired signed link answers 403; the next status call signs a fresh one, so this is worth another try.
-            throw new HeyGenException(HeyGenErrorKind.Transient, $"Downloading the finished video from HeyGen failed with HTTP {status}.");
+            throw status is HttpStatusCode.Forbidden or HttpStatusCode.NotFound
+                ? new HeyGenException(HeyGenErrorKind.LinkExpired, $"HeyGen's download link expired (HTTP {(int)status}); a fresh one is requested.")
+                : new HeyGenException(HeyGenErrorKind.Transient, $"Downloading a file from HeyGen failed with HTTP {(int)status}.");
         }
         return response;
     }
 
-    private async Task<JsonObject> SendAsync(string apiKey, HttpMethod method, string path, JsonObject? body, CancellationToken ct, HeyGenVideoRequest? video = null)
+    private async Task<JsonObject> SendObjectAsync(string apiKey, string path, CancellationToken ct) =>
+        (await SendAsync(apiKey, HttpMethod.Get, path, null, Options.ReadTimeout, ct))["data"] as JsonObject ?? [];
+
+    /// <summary>Returns the whole success envelope (lists carry has_more/next_token beside data).</summary>
+    private async Task<JsonObject> SendAsync(
+        string apiKey, HttpMethod method, string path, JsonObject? body, TimeSpan timeout, CancellationToken ct,
+        HeyGenVideoRequest? video = null, string? idempotencyKey = null)
     {
-        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
-        request.Headers.Add("X-Api-Key", apiKey);
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("x-api-key", apiKey);
         request.Headers.Accept.ParseAdd("application/json");
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
         if (body is not null)
         {
             request.Content = JsonContent.Create(body);
         }
 
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
         HttpResponseMessage response;
+        string text;
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            text = await response.Content.ReadAsStringAsync(deadline.Token);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
         {
+            // On a create this is an unknown outcome, not a failure: the resend carries the same key and HeyGen replays.
             throw new HeyGenException(HeyGenErrorKind.Transient, "HeyGen could not be reached: " + Describe(e), inner: e);
         }
 
@@ -139,95 +233,149 @@ public sealed class HeyGenClient(HttpClient http)
             JsonObject? envelope = null;
             try
             {
-                envelope = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct)) as JsonObject;
+                envelope = JsonNode.Parse(text) as JsonObject;
             }
             catch (JsonException)
             {
-                // An HTML error page from a proxy is classified by its status code below.
+                // A gateway's HTML page (502/504) is classified by its status code alone.
             }
-            var (code, message) = ErrorOf(envelope);
-            var status = response.StatusCode;
-
-            if (response.IsSuccessStatusCode && code is null && envelope?["data"] is JsonObject data)
+            if (response.IsSuccessStatusCode && envelope?["data"] is not null)
             {
-                return data;
+                return envelope;
             }
-            throw Classify(status, code, message, response.Headers.RetryAfter, video);
+            var error = envelope?["error"] as JsonObject;
+            throw Classify(response.StatusCode, Text(error, "code"), Text(error, "message"), Text(error, "param"), response.Headers.RetryAfter, video);
         }
     }
 
-    /// <summary>Both envelopes: v2 {error: {code, message}} and v1 {code: int (100 = success), message}.</summary>
-    private static (string? Code, string? Message) ErrorOf(JsonObject? envelope)
+    private static HeyGenException Classify(
+        HttpStatusCode status, string? code, string? message, string? param, System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter,
+        HeyGenVideoRequest? video)
     {
-        if (envelope is null)
+        var said = string.IsNullOrWhiteSpace(message) ? "" : $" HeyGen said: {message.Trim()}";
+        switch ((int)status)
         {
-            return (null, null);
+            case 400 when param is "avatar_id":
+                return new HeyGenException(HeyGenErrorKind.UnknownAvatar,
+                    $"HeyGen cannot use the avatar look \"{video?.AvatarId}\".{said} Choose another look in Settings.", code);
+            case 400 when param is "voice_id":
+                return new HeyGenException(HeyGenErrorKind.UnknownVoice,
+                    $"HeyGen cannot use the voice \"{video?.VoiceId}\".{said} Choose another voice in Settings.", code);
+            case 400:
+                return new HeyGenException(HeyGenErrorKind.Refused,
+                    (param is null ? "HeyGen refused the request." : $"HeyGen refused the field \"{param}\".") + said, code);
+            case 401:
+                return new HeyGenException(HeyGenErrorKind.KeyRejected, "HeyGen rejected the API key. Check the key in Settings.", code);
+            case 402 when code is null or "insufficient_credit":
+                return new HeyGenException(HeyGenErrorKind.WalletEmpty, "The HeyGen wallet is empty: top it up at HeyGen, then retry.", code);
+            case 402:
+                return new HeyGenException(HeyGenErrorKind.WalletEmpty, $"Your HeyGen plan does not cover this video.{said} Check your plan at HeyGen, then retry.", code);
+            case 403:
+                return new HeyGenException(HeyGenErrorKind.KeyRejected, $"HeyGen refused this API key the permission for this call.{said} Check the key's permissions at HeyGen.", code);
+            case 404 when code is "voice_not_found":
+                return new HeyGenException(HeyGenErrorKind.UnknownVoice,
+                    $"HeyGen does not know the voice ID \"{video?.VoiceId}\". Choose another voice in Settings.", code);
+            case 404 when video is not null:
+                return new HeyGenException(HeyGenErrorKind.UnknownAvatar,
+                    $"HeyGen does not know the avatar look \"{video.AvatarId}\" (or it is still training). Choose another look in Settings.", code);
+            case 404:
+                return new HeyGenException(HeyGenErrorKind.NotFound, "HeyGen does not know what was asked for." + said, code);
+            case 409:
+                // request_in_progress: the first send with this Idempotency-Key is still running; ask again with the same key.
+                return new HeyGenException(HeyGenErrorKind.Transient, "HeyGen is still working on the first request for this video.", code,
+                    waitOnly: true);
+            case 429:
+                var wait = retryAfter?.Delta ?? (retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+                return new HeyGenException(HeyGenErrorKind.Transient, "HeyGen is limiting requests right now." + said, code, wait, waitOnly: true);
+            case 408 or >= 500:
+                return new HeyGenException(HeyGenErrorKind.Transient, $"HeyGen had a server error (HTTP {(int)status}).{said}", code);
+            case >= 200 and < 300:
+                return new HeyGenException(HeyGenErrorKind.Transient, "HeyGen answered without the expected data.", code);
+            default:
+                return new HeyGenException(HeyGenErrorKind.Refused, $"HeyGen refused the request (HTTP {(int)status}).{said}", code);
         }
-        if (envelope["error"] is JsonObject error)
-        {
-            return (error["code"]?.ToString() ?? "error", error["message"]?.ToString());
-        }
-        if (envelope["code"] is JsonValue v1Code && v1Code.ToString() != "100")
-        {
-            return (v1Code.ToString(), envelope["message"]?.ToString() ?? envelope["msg"]?.ToString());
-        }
-        return (null, null);
     }
 
-    private static HeyGenException Classify(HttpStatusCode status, string? code, string? message, System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter, HeyGenVideoRequest? video)
+    private static HeyGenLook LookOf(JsonObject look) => new(
+        Text(look, "id") ?? "",
+        Text(look, "name") ?? Text(look, "id") ?? "",
+        Text(look, "avatar_type"),
+        Text(look, "preview_image_url"),
+        Text(look, "preferred_orientation"),
+        (look["supported_api_engines"] as JsonArray ?? []).Select(e => e?.ToString().ToLowerInvariant() ?? "").Where(e => e.Length > 0).ToList(),
+        Text(look, "status"));
+
+    private static HeyGenVoice VoiceOf(JsonObject voice) => new(
+        Text(voice, "voice_id") ?? "",
+        Text(voice, "name") ?? "",
+        Text(voice, "language"),
+        Text(voice, "gender"),
+        Text(voice, "preview_audio_url"),
+        Text(voice, "type") == "private");
+
+    private static string WalletBalance(JsonObject wallet)
     {
-        var said = string.IsNullOrWhiteSpace(message) ? "" : $" HeyGen said: {message}";
-        // Auth failures arrive as internal_error with HTTP 401, so the status code decides, not the code string.
-        if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden || code is "40009" or "400112" or "400101")
+        var amount = Number(wallet, "remaining_balance");
+        return (Text(wallet, "currency") ?? "usd").ToLowerInvariant() switch
         {
-            return new HeyGenException(HeyGenErrorKind.KeyRejected, "HeyGen rejected the API key. Check the key in Settings.", code);
-        }
-        if (status == HttpStatusCode.TooManyRequests || code is "400123" or "400664" or "trial_video_limit_exceeded")
-        {
-            var wait = retryAfter?.Delta ?? (retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
-            return new HeyGenException(HeyGenErrorKind.Transient, "HeyGen is limiting requests right now." + said, code, wait);
-        }
-        if ((int)status >= 500 || status == HttpStatusCode.RequestTimeout)
-        {
-            return new HeyGenException(HeyGenErrorKind.Transient, $"HeyGen had a server error (HTTP {(int)status}).{said}", code);
-        }
-        if (code is "avatar_not_found" or "400144" or "40090")
-        {
-            return new HeyGenException(HeyGenErrorKind.UnknownAvatar,
-                $"HeyGen does not know the avatar ID \"{video?.AvatarId}\". Choose another avatar in Settings.", code);
-        }
-        if (code is "voice_not_found" or "400116" or "400548")
-        {
-            return new HeyGenException(HeyGenErrorKind.UnknownVoice,
-                $"HeyGen does not know the voice ID \"{video?.VoiceId}\". Choose another voice in Settings.", code);
-        }
-        return new HeyGenException(HeyGenErrorKind.Refused, $"HeyGen refused the request (HTTP {(int)status}).{said}", code);
+            "usd" => $"${amount:#,0.00} in the API wallet",
+            "credits" => $"{amount:#,0.##} credits in the API wallet",
+            var other => $"{amount:#,0.00} {other.ToUpperInvariant()} in the API wallet",
+        };
     }
 
-    private static string Describe(Exception e) => e is TaskCanceledException ? "the request timed out." : e.Message;
+    private static string SubscriptionBalance(JsonObject subscription)
+    {
+        var credits = subscription["credits"] as JsonObject;
+        var premium = Number(credits?["premium_credits"] as JsonObject, "remaining");
+        var addOn = Number(credits?["add_on_credits"] as JsonObject, "remaining");
+        return $"{premium + addOn:#,0.##} credits left on the {Text(subscription, "plan") ?? "current"} plan";
+    }
+
+    private static double Number(JsonObject? o, string name) =>
+        o?[name] is JsonValue v && v.TryGetValue<double>(out var number) ? number : 0;
+
+    private static string? Text(JsonObject? o, string name) =>
+        o?[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+
+    private static string? NextToken(JsonObject envelope) =>
+        envelope["has_more"] is JsonValue more && more.GetValueKind() == JsonValueKind.True ? Text(envelope, "next_token") : null;
+
+    private static string TokenQuery(string? token) => token is { Length: > 0 } ? "&token=" + Uri.EscapeDataString(token) : "";
+
+    private static string Describe(Exception e) => e is OperationCanceledException ? "the request timed out." : e.Message;
 }
 
-public enum HeyGenErrorKind { Transient, KeyRejected, UnknownAvatar, UnknownVoice, ScriptTooLong, Refused }
+public enum HeyGenErrorKind { Transient, KeyRejected, WalletEmpty, UnknownAvatar, UnknownVoice, NotFound, ScriptTooLong, LinkExpired, Refused }
 
-public sealed class HeyGenException(HeyGenErrorKind kind, string message, string? code = null, TimeSpan? retryAfter = null, Exception? inner = null)
+public sealed class HeyGenException(
+    HeyGenErrorKind kind, string message, string? code = null, TimeSpan? retryAfter = null, Exception? inner = null, bool waitOnly = false)
     : Exception(message, inner)
 {
     public HeyGenErrorKind Kind { get; } = kind;
 
-    /// <summary>HeyGen's own code when it sent one (e.g. avatar_not_found, 400112).</summary>
+    /// <summary>HeyGen's own code when it sent one (e.g. insufficient_credit); advisory, the HTTP status decided the kind.</summary>
     public string? Code { get; } = code;
 
     public TimeSpan? RetryAfter { get; } = retryAfter;
 
-    public bool IsTransient => Kind == HeyGenErrorKind.Transient;
+    /// <summary>
+    /// HeyGen asked us to wait (429, or 409 while the first send with this key is still running): not a failure, so it
+    /// does not count against the attempts a generation gets.
+    /// </summary>
+    public bool WaitOnly { get; } = waitOnly;
+
+    public bool IsTransient => Kind is HeyGenErrorKind.Transient or HeyGenErrorKind.LinkExpired;
 
     /// <summary>A short stable word for video_events.error_kind.</summary>
     public string KindName => Kind switch
     {
-        HeyGenErrorKind.Transient => "heygen_unavailable",
+        HeyGenErrorKind.Transient or HeyGenErrorKind.LinkExpired => "heygen_unavailable",
         HeyGenErrorKind.KeyRejected => "key_rejected",
+        HeyGenErrorKind.WalletEmpty => "wallet_empty",
         HeyGenErrorKind.UnknownAvatar => "unknown_avatar",
         HeyGenErrorKind.UnknownVoice => "unknown_voice",
+        HeyGenErrorKind.NotFound => "not_found",
         HeyGenErrorKind.ScriptTooLong => "script_too_long",
         _ => "refused",
     };

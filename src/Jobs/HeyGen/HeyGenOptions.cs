@@ -7,16 +7,22 @@ public sealed class HeyGenOptions
 
     public string BaseUrl { get; set; } = "https://api.heygen.com";
 
-    /// <summary>For one API call; downloads stream beyond it.</summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>One GET; HeyGen's reads answer within 2 s at p99 and its own CLI allows 30 s.</summary>
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>One POST; POST /v3/videos takes about 31 s at p99, so HeyGen's CLI allows 120 s and so do we.</summary>
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Sent with every render; 720p and 1080p cost the same, 4k more.</summary>
+    public string Resolution { get; set; } = "720p";
 
     /// <summary>HeyGen suggests 10-15 s between status calls; renders take minutes.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(12);
 
-    /// <summary>A render still unfinished this long after it was requested is given up (HeyGen's own advice: 15-20 min).</summary>
+    /// <summary>A render still unfinished this long after it was sent is given up (HeyGen's CLI stops waiting after 20 min).</summary>
     public TimeSpan GenerationTimeout { get; set; } = TimeSpan.FromMinutes(20);
 
-    /// <summary>Transient failures before a generation that never reached HeyGen is given up.</summary>
+    /// <summary>Network errors and 5xx before a generation that never reached HeyGen is given up (429 and 409 only wait).</summary>
     public int MaxSubmitAttempts { get; set; } = 5;
 
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
@@ -27,4 +33,7 @@ public sealed class HeyGenOptions
 
     /// <summary>The secret of the webhook endpoint registered at HeyGen; webhooks are refused while it is empty.</summary>
     public string? WebhookSecret { get; set; }
+
+    /// <summary>A delivery whose Heygen-Timestamp is further than this from now is refused (HeyGen documents ~5 min).</summary>
+    public TimeSpan WebhookTolerance { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -88,7 +88,7 @@ public static class DemoData
             Provider = "heygen",
             Status = IntegrationStatus.Active,
             Secret = secrets.Protect("demo-simulator-key-northwind-2026"),
-            AvatarId = SimulatedHeyGen.Avatars[0].AvatarId,
+            AvatarId = SimulatedHeyGen.Looks[0].Id,
             VoiceId = SimulatedHeyGen.Voices[0].VoiceId,
             UpdatedAt = DateTimeOffset.UtcNow,
         });

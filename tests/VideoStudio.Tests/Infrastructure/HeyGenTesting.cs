@@ -18,7 +18,7 @@ public static class HeyGenSim
     public const string WebhookSecret = "test-webhook-secret";
 
     private static readonly Lazy<SimulatorHost> Shared = new(() =>
-        SimulatorHost.StartAsync(new SimulatorOptions { RenderDelay = TimeSpan.Zero }).GetAwaiter().GetResult());
+        SimulatorHost.StartAsync(new SimulatorOptions { RenderDelay = TimeSpan.Zero, SlowCreateDelay = TimeSpan.FromSeconds(2) }).GetAwaiter().GetResult());
 
     public static SimulatorHost Host => Shared.Value;
 
@@ -27,6 +27,8 @@ public static class HeyGenSim
     public static string NewKey(string scenario = "ok") => SimulatedHeyGenAccount.NewKey(scenario);
 
     public static string Avatar => SimulatedHeyGenAccount.Avatar;
+
+    public static string PortraitAvatar => SimulatedHeyGenAccount.PortraitAvatar;
 
     public static string Voice => SimulatedHeyGenAccount.Voice;
 }

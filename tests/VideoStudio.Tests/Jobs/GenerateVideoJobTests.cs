@@ -7,6 +7,7 @@ using VideoStudio.Core.Data;
 using VideoStudio.HeyGenSimulator;
 using VideoStudio.Jobs.Generation;
 using VideoStudio.Jobs.HeyGen;
+using Microsoft.Extensions.Options;
 using VideoStudio.Tests.Infrastructure;
 
 namespace VideoStudio.Tests.Jobs;
@@ -18,9 +19,9 @@ public class GenerateVideoJobTests
     private readonly StudioApp _app = StudioApp.Instance;
 
     [Theory]
-    [InlineData(VideoSlot.Long, 1280, 720)]
-    [InlineData(VideoSlot.Short, 720, 1280)]
-    public async Task A_generation_renders_at_the_slots_shape_and_becomes_the_slots_ai_video(VideoSlot slot, int width, int height)
+    [InlineData(VideoSlot.Long, "16:9", "simulated-avatar.mp4")]
+    [InlineData(VideoSlot.Short, "9:16", "simulated-avatar-portrait.mp4")]
+    public async Task A_generation_renders_at_the_slots_aspect_ratio_and_becomes_the_slots_ai_video(VideoSlot slot, string aspectRatio, string file)
     {
         var tenant = await _app.CreateTenantAsync();
         var key = HeyGenSim.NewKey();
@@ -35,10 +36,15 @@ public class GenerateVideoJobTests
         Assert.Equal(GenerationStatus.Submitted, submitted.Status);
         var video = Assert.Single(HeyGenSim.State.SubmissionsFor(generationId.ToString()));
         Assert.Equal(video.VideoId, submitted.ProviderVideoId);
-        Assert.Equal((width, height), (video.Width, video.Height));
-        Assert.Equal(slot == VideoSlot.Long ? "The long script." : "The short script.", video.InputText);
-        Assert.Equal((HeyGenSim.Avatar, HeyGenSim.Voice), (video.AvatarId, video.VoiceId));
-        Assert.Equal($"Sourdough basics · {slot.Title()}", video.Title);
+        var sent = Assert.Single(HeyGenSim.State.CreateBodiesFor(generationId.ToString()));
+        Assert.Equal("avatar", (string?)sent["type"]);
+        Assert.Equal(aspectRatio, (string?)sent["aspect_ratio"]);
+        Assert.Equal("720p", (string?)sent["resolution"]);
+        Assert.Equal("srt", (string?)sent["caption"]?["file_format"]);
+        Assert.Equal(slot == VideoSlot.Long ? "The long script." : "The short script.", (string?)sent["script"]);
+        Assert.Equal((HeyGenSim.Avatar, HeyGenSim.Voice), ((string?)sent["avatar_id"], (string?)sent["voice_id"]));
+        Assert.Equal($"Sourdough basics · {slot.Title()}", (string?)sent["title"]);
+        Assert.Equal(generationId.ToString(), video.IdempotencyKey);
 
         await _app.DriveAsync(generationId);
 
@@ -46,6 +52,10 @@ public class GenerateVideoJobTests
         Assert.Equal(GenerationStatus.Completed, done.Status);
         var asset = await _app.WithDbAsync(db => db.VideoAssets.AsNoTracking().SingleAsync(a => a.Id == done.AssetId));
         Assert.Equal((contentId, slot, VideoSource.Ai, "video/mp4"), (asset.ContentId, asset.Slot, asset.Source, asset.ContentType));
+        await using (var expected = SimulatedHeyGen.OpenAsset(file))
+        {
+            Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(expected)), asset.Sha256, ignoreCase: true);
+        }
         Assert.True(File.Exists(Path.Combine(_app.MediaRoot, asset.StorageKey)));
         var content = await _app.WithDbAsync(db => db.Content.AsNoTracking().SingleAsync(c => c.Id == contentId));
         Assert.Equal($"/media/{asset.StorageKey}", content.VideoUrl(slot));
@@ -87,7 +97,7 @@ public class GenerateVideoJobTests
 
         await _app.DriveAsync(generationId);
 
-        Assert.Equal(3, HeyGenSim.State.GenerateCallsFor(key));
+        Assert.Equal(3, HeyGenSim.State.CreateCallsFor(key));
         Assert.Single(HeyGenSim.State.SubmissionsFor(generationId.ToString()));
         Assert.Equal(GenerationStatus.Completed, (await _app.GenerationAsync(generationId)).Status);
     }
@@ -105,7 +115,7 @@ public class GenerateVideoJobTests
         var failed = await _app.GenerationAsync(generationId);
         Assert.Equal(GenerationStatus.Failed, failed.Status);
         Assert.StartsWith("HeyGen could not be reached after 5 attempts.", failed.ErrorMessage);
-        Assert.Equal(5, HeyGenSim.State.GenerateCallsFor(key));
+        Assert.Equal(5, HeyGenSim.State.CreateCallsFor(key));
     }
 
     [Fact]
@@ -139,7 +149,7 @@ public class GenerateVideoJobTests
         Assert.Equal(GenerationStatus.Failed, failed.Status);
         Assert.Equal("key_rejected", failed.ErrorCode);
         Assert.StartsWith("HeyGen rejected the API key", failed.ErrorMessage);
-        Assert.Equal(1, HeyGenSim.State.GenerateCallsFor(key));
+        Assert.Equal(1, HeyGenSim.State.CreateCallsFor(key));
         Assert.Equal(["failed"], await OutcomesAsync(generationId));
 
         var card = await (await tenant.Client.GetAsync($"/content/{contentId}?handler=Card&slot=long")).FragmentAsync();
@@ -162,7 +172,7 @@ public class GenerateVideoJobTests
         Assert.Equal(GenerationStatus.Failed, failed.Status);
         Assert.Equal("unknown_avatar", failed.ErrorCode);
         Assert.Contains("\"Nobody_20990101\"", failed.ErrorMessage);
-        Assert.Equal(1, HeyGenSim.State.GenerateCallsFor(key));
+        Assert.Equal(1, HeyGenSim.State.CreateCallsFor(key));
     }
 
     [Fact]
@@ -255,16 +265,16 @@ public class GenerateVideoJobTests
         await Task.WhenAll(_app.StepAsync(generationId), _app.StepAsync(generationId));
         await _app.StepAsync(generationId);
 
-        Assert.Equal(1, HeyGenSim.State.GenerateCallsFor(key));
+        Assert.Equal(1, HeyGenSim.State.CreateCallsFor(key));
         Assert.Single(HeyGenSim.State.SubmissionsFor(generationId.ToString()));
         Assert.Equal(GenerationStatus.Processing, (await _app.GenerationAsync(generationId)).Status);
     }
 
     [Fact]
-    public async Task A_run_that_dies_waiting_for_HeyGens_answer_is_not_sent_again_and_the_webhook_hands_over_the_video()
+    public async Task A_worker_killed_between_send_and_answer_is_resent_with_the_same_key_and_one_video_is_made()
     {
         var tenant = await _app.CreateTenantAsync();
-        var key = HeyGenSim.NewKey("slowanswer");
+        var key = HeyGenSim.NewKey("slowcreate");
         await tenant.ConfigureHeyGenAsync(key);
         var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
 
@@ -273,44 +283,110 @@ public class GenerateVideoJobTests
         await using (var scope = _app.Services.CreateAsyncScope())
         {
             var run = scope.ServiceProvider.GetRequiredService<GenerateVideoJob>().StepAsync(generationId, dies.Token);
-            for (var i = 0; i < 200 && HeyGenSim.State.SubmissionsFor(generationId.ToString()).Count == 0; i++)
-            {
-                await Task.Delay(25);
-            }
+            await UntilAsync(() => HeyGenSim.State.SubmissionsFor(generationId.ToString()).Count > 0);
             await dies.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
         }
         var video = Assert.Single(HeyGenSim.State.SubmissionsFor(generationId.ToString()));
         Assert.Null((await _app.GenerationAsync(generationId)).ProviderVideoId);
 
+        // The next run sends again with the same key while HeyGen still works on the first: 409, wait, no attempt spent.
         Assert.NotNull(await _app.StepAsync(generationId));
-        Assert.Equal(1, HeyGenSim.State.GenerateCallsFor(key));
+        var waiting = await _app.GenerationAsync(generationId);
+        Assert.Equal((GenerationStatus.Queued, 0, null), (waiting.Status, waiting.Attempts, waiting.ProviderVideoId));
 
-        var webhook = await SimulatorEndpoints.DeliverWebhookAsync(_app.CreateBrowserlessClient(), "/webhooks/heygen", HeyGenSim.WebhookSecret, video, HeyGenSim.Host.BaseUrl);
-        Assert.Equal(HttpStatusCode.OK, webhook.StatusCode);
+        await UntilAsync(async () => await _app.StepAsync(generationId) is not null && (await _app.GenerationAsync(generationId)).ProviderVideoId is not null);
         Assert.Equal(video.VideoId, (await _app.GenerationAsync(generationId)).ProviderVideoId);
-
         await _app.DriveAsync(generationId);
         Assert.Equal(GenerationStatus.Completed, (await _app.GenerationAsync(generationId)).Status);
-        Assert.Equal(1, HeyGenSim.State.GenerateCallsFor(key));
+        Assert.Single(HeyGenSim.State.SubmissionsFor(generationId.ToString()));
     }
 
     [Fact]
-    public async Task A_sent_but_never_confirmed_generation_times_out_asking_to_check_HeyGen_before_a_retry()
+    public async Task A_create_that_times_out_is_retried_with_the_same_key_and_one_video_is_made()
     {
         var tenant = await _app.CreateTenantAsync();
-        var key = HeyGenSim.NewKey();
+        var key = HeyGenSim.NewKey("slowcreate");
         await tenant.ConfigureHeyGenAsync(key);
-        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long, DateTimeOffset.UtcNow.AddMinutes(-21));
-        await _app.WithDbAsync(db => db.VideoGenerations.Where(g => g.Id == generationId)
-            .ExecuteUpdateAsync(s => s.SetProperty(g => g.SubmittedAt, DateTimeOffset.UtcNow.AddMinutes(-21))));
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Short);
+        var impatient = new HeyGenOptions { BaseUrl = HeyGenSim.Host.BaseUrl, WriteTimeout = TimeSpan.FromMilliseconds(300) };
+
+        var next = await StepWithAsync(impatient, generationId);
+
+        Assert.NotNull(next);
+        var timedOut = await _app.GenerationAsync(generationId);
+        Assert.Equal((GenerationStatus.Queued, 1, null), (timedOut.Status, timedOut.Attempts, timedOut.ProviderVideoId));
+        var video = Assert.Single(HeyGenSim.State.SubmissionsFor(generationId.ToString()));
+
+        await UntilAsync(async () => (await _app.StepAsync(generationId)) is not null && (await _app.GenerationAsync(generationId)).ProviderVideoId is not null);
+        await _app.DriveAsync(generationId);
+
+        var done = await _app.GenerationAsync(generationId);
+        Assert.Equal((GenerationStatus.Completed, video.VideoId), (done.Status, done.ProviderVideoId));
+        Assert.Single(HeyGenSim.State.SubmissionsFor(generationId.ToString()));
+        Assert.True(HeyGenSim.State.CreateCallsFor(key) >= 2);
+    }
+
+    [Fact]
+    public async Task An_empty_wallet_fails_once_saying_to_top_it_up()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var key = HeyGenSim.NewKey("nowallet");
+        await tenant.ConfigureHeyGenAsync(key);
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
 
         Assert.Null(await _app.StepAsync(generationId));
 
-        var timedOut = await _app.GenerationAsync(generationId);
-        Assert.Equal(GenerationStatus.TimedOut, timedOut.Status);
-        Assert.StartsWith("The app stopped while sending this video to HeyGen and HeyGen never confirmed it.", timedOut.ErrorMessage);
-        Assert.Equal(0, HeyGenSim.State.GenerateCallsFor(key));
+        var failed = await _app.GenerationAsync(generationId);
+        Assert.Equal(("wallet_empty", "The HeyGen wallet is empty: top it up at HeyGen, then retry."), (failed.ErrorCode, failed.ErrorMessage));
+        Assert.Equal(1, HeyGenSim.State.CreateCallsFor(key));
+    }
+
+    [Fact]
+    public async Task A_gateways_html_502_is_transient_and_the_next_try_submits()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var key = HeyGenSim.NewKey("gateway502x1");
+        await tenant.ConfigureHeyGenAsync(key);
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
+
+        Assert.NotNull(await _app.StepAsync(generationId));
+        Assert.Equal((GenerationStatus.Queued, 1), ((await _app.GenerationAsync(generationId)).Status, (await _app.GenerationAsync(generationId)).Attempts));
+
+        await _app.DriveAsync(generationId);
+        Assert.Equal(GenerationStatus.Completed, (await _app.GenerationAsync(generationId)).Status);
+        Assert.Single(HeyGenSim.State.SubmissionsFor(generationId.ToString()));
+    }
+
+    [Fact]
+    public async Task HeyGens_concurrency_limit_answers_429_which_waits_without_spending_an_attempt()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var key = HeyGenSim.NewKey("neverfinish-concurrency1");
+        await tenant.ConfigureHeyGenAsync(key);
+        var first = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
+        var second = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
+        Assert.NotNull(await _app.StepAsync(first));
+
+        Assert.Equal(TimeSpan.FromSeconds(30), await _app.StepAsync(second));
+
+        var waiting = await _app.GenerationAsync(second);
+        Assert.Equal((GenerationStatus.Queued, 0), (waiting.Status, waiting.Attempts));
+        Assert.Empty(HeyGenSim.State.SubmissionsFor(second.ToString()));
+    }
+
+    [Fact]
+    public async Task An_expired_download_link_is_renewed_by_asking_HeyGen_again()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey("expiredlink"));
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
+
+        await _app.DriveAsync(generationId);
+
+        var done = await _app.GenerationAsync(generationId);
+        Assert.Equal(GenerationStatus.Completed, done.Status);
+        Assert.Equal(0, done.Attempts);
     }
 
     [Fact]
@@ -326,19 +402,49 @@ public class GenerateVideoJobTests
         var failed = await _app.GenerationAsync(generationId);
         Assert.Equal("script_too_long", failed.ErrorCode);
         Assert.Contains("5,001 characters", failed.ErrorMessage);
-        Assert.Equal(0, HeyGenSim.State.GenerateCallsFor(key));
+        Assert.Equal(0, HeyGenSim.State.CreateCallsFor(key));
     }
 
     [Fact]
     public async Task HeyGen_out_of_reach_is_a_transient_error()
     {
-        var client = new HeyGenClient(new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") });
+        var client = new HeyGenClient(new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") }, Options.Create(new HeyGenOptions()));
 
-        var error = await Assert.ThrowsAsync<HeyGenException>(() => client.GetRemainingQuotaAsync("any-key", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<HeyGenException>(() => client.GetUserAsync("any-key", CancellationToken.None));
 
         Assert.True(error.IsTransient);
         Assert.StartsWith("HeyGen could not be reached", error.Message);
     }
+
+    /// <summary>One step of the job with a client configured otherwise, everything else as the app has it.</summary>
+    private async Task<TimeSpan?> StepWithAsync(HeyGenOptions heygen, Guid generationId)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var http = new HttpClient { BaseAddress = new Uri(heygen.BaseUrl.TrimEnd('/') + "/") };
+        var job = new GenerateVideoJob(
+            services.GetRequiredService<StudioDb>(), new HeyGenClient(http, Options.Create(heygen)), services.GetRequiredService<HeyGenSecrets>(),
+            services.GetRequiredService<VideoStudio.Core.Media.MediaStore>(), services.GetRequiredService<IBackgroundJobClient>(),
+            services.GetRequiredService<IOptions<HeyGenOptions>>(), TimeProvider.System,
+            services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GenerateVideoJob>>());
+        return await job.StepAsync(generationId, CancellationToken.None);
+    }
+
+    /// <summary>Polls a condition the simulator makes true by itself within seconds (a slow create finishing).</summary>
+    private static async Task UntilAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+            await Task.Delay(50);
+        }
+        Assert.Fail("The simulator never got there.");
+    }
+
+    private static Task UntilAsync(Func<bool> condition) => UntilAsync(() => Task.FromResult(condition()));
 
     private Task<List<string>> OutcomesAsync(Guid generationId) =>
         _app.WithDbAsync(db => db.VideoEvents.AsNoTracking()

@@ -15,7 +15,7 @@ public sealed record BusinessChoice(Guid Id, string Name, MemberRole Role);
 /// <summary>What is saved for a business, never including the key itself.</summary>
 public sealed record SavedHeyGen(bool Exists, bool Active, string? KeyHint, bool HasKey, string? AvatarId, string? VoiceId);
 
-public sealed record HeyGenCatalog(IReadOnlyList<HeyGenAvatar> Avatars, IReadOnlyList<HeyGenVoice> Voices);
+public sealed record HeyGenCatalog(IReadOnlyList<HeyGenLook> Avatars, IReadOnlyList<HeyGenVoice> Voices);
 
 /// <summary>HeyGen settings of one business: admins edit them, other members are told who can.</summary>
 public class IntegrationsModel(StudioDb db, HeyGenSecrets secrets, HeyGenClient heygen) : PageModel
@@ -136,9 +136,9 @@ public class IntegrationsModel(StudioDb db, HeyGenSecrets secrets, HeyGenClient 
         KeepSavedInput();
         await WithSavedKeyAsync(async key =>
         {
-            var quota = await heygen.GetRemainingQuotaAsync(key, ct);
+            var user = await heygen.GetUserAsync(key, ct);
             ConnectionOk = true;
-            ConnectionResult = $"Connected to HeyGen. Credits left: {quota / 60:#,0.#} ({quota:#,0} quota units).";
+            ConnectionResult = $"Connected to HeyGen. Balance: {user.Balance}.";
         });
         return Page();
     }
@@ -152,7 +152,11 @@ public class IntegrationsModel(StudioDb db, HeyGenSecrets secrets, HeyGenClient 
         KeepSavedInput();
         await WithSavedKeyAsync(async key =>
         {
-            Catalog = new HeyGenCatalog(await heygen.ListAvatarsAsync(key, ct), await heygen.ListVoicesAsync(key, ct));
+            var looks = await heygen.ListLooksAsync(key, null, 50, ct);
+            var voices = (await heygen.ListVoicesAsync(key, privateVoices: true, null, 100, ct)).Items
+                .Concat((await heygen.ListVoicesAsync(key, privateVoices: false, null, 100, ct)).Items)
+                .ToList();
+            Catalog = new HeyGenCatalog(looks.Items, voices);
         });
         return Page();
     }

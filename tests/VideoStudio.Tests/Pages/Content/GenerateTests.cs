@@ -36,7 +36,7 @@ public class GenerateTests
         var id = await tenant.CreateContentAsync(shortScript: new string('s', 6000));
 
         await AssertRefusedAsync(await GenerateAsync(tenant, id, "short"),
-            "The short video script is 6,000 characters long; HeyGen accepts at most 4,999. Shorten it, then generate.", "short");
+            "The short video script is 6,000 characters long; HeyGen accepts at most 5,000. Shorten it, then generate.", "short");
         Assert.Equal(0, await GenerationCountAsync(id));
     }
 
@@ -106,7 +106,7 @@ public class GenerateTests
         var generationId = Assert.Single(await _app.WithDbAsync(db => db.VideoGenerations.Where(g => g.ContentId == id).Select(g => g.Id).ToListAsync()));
         Assert.Single(EnqueuedJobsOf(generationId));
         await _app.DriveAsync(generationId);
-        Assert.Equal(1, HeyGenSim.State.GenerateCallsFor(key));
+        Assert.Equal(1, HeyGenSim.State.CreateCallsFor(key));
         Assert.Single(HeyGenSim.State.SubmissionsFor(generationId.ToString()));
     }
 

@@ -118,7 +118,7 @@ public class IntegrationsTests
 
         var result = await (await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-test-form")!, [])).ParseAsync();
 
-        Assert.Equal("Connected to HeyGen. Credits left: 60 (3,600 quota units).", result.QuerySelector("#connection-result")!.TextContent.Trim());
+        Assert.Equal("Connected to HeyGen. Balance: $42.50 in the API wallet.", result.QuerySelector("#connection-result")!.TextContent.Trim());
     }
 
     [Fact]
@@ -155,19 +155,19 @@ public class IntegrationsTests
         var loaded = await (await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-catalog-form")!, [])).ParseAsync();
 
         var avatars = loaded.QuerySelectorAll("#avatar-picker label.picker-option").Skip(1).ToList();
-        Assert.Equal(SimulatedHeyGen.Avatars.Length, avatars.Count);
-        Assert.Contains(SimulatedHeyGen.Avatars[1].Name, avatars[1].TextContent);
-        Assert.EndsWith(SimulatedHeyGen.Avatars[1].PreviewFile, avatars[1].QuerySelector("img")!.GetAttribute("src"));
+        Assert.Equal(SimulatedHeyGen.Looks.Length, avatars.Count);
+        Assert.Contains(SimulatedHeyGen.Looks[1].Name, avatars[1].TextContent);
+        Assert.EndsWith(SimulatedHeyGen.Looks[1].PreviewFile, avatars[1].QuerySelector("img")!.GetAttribute("src"));
         Assert.Contains(SimulatedHeyGen.Voices[2].Name, loaded.QuerySelector("#voice-picker")!.TextContent);
         Assert.Equal("Typed_avatar", loaded.QuerySelector<IHtmlInputElement>("#avatar-id")!.Value);
 
         var saved = await (await FollowAsync(admin, await admin.Client.SubmitAsync(loaded.QuerySelector<IHtmlFormElement>("#heygen-settings-form")!, new()
         {
-            ["Input.PickedAvatarId"] = SimulatedHeyGen.Avatars[1].AvatarId,
+            ["Input.PickedAvatarId"] = SimulatedHeyGen.Looks[1].Id,
             ["Input.PickedVoiceId"] = SimulatedHeyGen.Voices[2].VoiceId,
         }))).ParseAsync();
 
-        Assert.Contains(SimulatedHeyGen.Avatars[1].AvatarId, saved.QuerySelector("#heygen-summary")!.TextContent);
+        Assert.Contains(SimulatedHeyGen.Looks[1].Id, saved.QuerySelector("#heygen-summary")!.TextContent);
         Assert.Contains(SimulatedHeyGen.Voices[2].VoiceId, saved.QuerySelector("#heygen-summary")!.TextContent);
     }
 
