@@ -24,6 +24,7 @@
             var value = opener.getAttribute("data-" + field.dataset.fill) || "";
             if (field instanceof HTMLInputElement) field.value = value; else field.textContent = value;
         });
+        dialog.querySelectorAll("[data-clear-on-open]").forEach(function (message) { message.textContent = ""; });
         var card = opener.closest(".video-card");
         dialog.dataset.returnFocus = opener.id;
         dialog.dataset.returnCard = card ? card.id : "";
@@ -56,6 +57,18 @@
         if (first) first.focus();
     });
 
+    // Script editors: the count follows the typing, and leaving the page with unsaved text (or a running upload) asks first.
+    document.addEventListener("input", function (e) {
+        var counter = e.target.dataset && e.target.dataset.counts && document.getElementById(e.target.dataset.counts);
+        if (counter) counter.textContent = e.target.value.replace(/\r\n/g, "\n").length.toLocaleString("en-US");
+    });
+    window.addEventListener("beforeunload", function (e) {
+        var unsaved = Array.prototype.some.call(document.querySelectorAll(".script-editor textarea"), function (t) {
+            return t.value !== t.defaultValue;
+        });
+        if (unsaved || document.querySelector("form[data-uploading]")) e.preventDefault();
+    });
+
     // Upload modal: the same checks as the server before sending, progress, cancel, drag and drop.
     function uploadForm(el) { return el && el.closest ? el.closest("form[data-upload]") : null; }
     function showUploadError(form, message) {
@@ -84,6 +97,13 @@
         form.dataset.uploading = "true";
         form.querySelector(".upload-progress").hidden = false;
     });
+    // The server words every refusal of an upload itself and aims it at the dialog's alert, whatever the status.
+    document.addEventListener("htmx:beforeSwap", function (e) {
+        if (uploadForm(e.detail.requestConfig && e.detail.requestConfig.elt) && e.detail.xhr.getResponseHeader("HX-Retarget")) {
+            e.detail.shouldSwap = true;
+            e.detail.isError = false;
+        }
+    });
     document.addEventListener("htmx:xhr:progress", function (e) {
         var form = uploadForm(e.target);
         if (!form || !e.detail.lengthComputable) return;
@@ -98,11 +118,17 @@
         delete form.dataset.uploading;
         form.querySelector(".upload-progress").hidden = true;
         form.querySelector("progress").value = 0;
-        if (e.detail.successful) {
+        var status = e.detail.xhr ? e.detail.xhr.status : 0, cancelled = form.dataset.cancelled;
+        delete form.dataset.cancelled;
+        // Only a 2xx is a finished upload: a refusal (413, 422) has already put its reason in the dialog's alert, which
+        // stays open with it; a deliberate Cancel closed the dialog and needs no words.
+        if (status >= 200 && status < 300) {
             form.reset();
             form.closest("dialog").close();
-        } else if (!e.detail.xhr || e.detail.xhr.status === 0 || e.detail.xhr.status >= 500 || e.detail.xhr.status === 400) {
-            showUploadError(form, "The upload did not finish. Your previous video is unchanged; try again.");
+        } else if (!cancelled && !form.querySelector(".upload-error").textContent.trim()) {
+            var card = document.getElementById(form.dataset.card);
+            showUploadError(form, "The upload did not finish (the connection or the server failed)." +
+                (card && card.dataset.state === "video" ? " Your previous video is unchanged;" : "") + " Try again.");
         }
     });
     document.addEventListener("click", function (e) {
@@ -111,7 +137,10 @@
     });
     document.addEventListener("close", function (e) {
         var form = e.target.querySelector && e.target.querySelector("form[data-upload]");
-        if (form && form.dataset.uploading) htmx.trigger(form, "htmx:abort");
+        if (form && form.dataset.uploading) {
+            form.dataset.cancelled = "true";
+            htmx.trigger(form, "htmx:abort");
+        }
     }, true);
     document.addEventListener("dragover", function (e) {
         if (e.target.closest && e.target.closest("[data-dropzone]")) e.preventDefault();

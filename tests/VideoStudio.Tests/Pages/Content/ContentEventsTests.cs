@@ -39,8 +39,8 @@ public class ContentEventsTests
         Assert.Equal(["video-card-long", "video-card-short"], new[] { firstName, secondName });
         Assert.Equal(page.GetElementById("video-card-long")!.OuterHtml, first.OuterHtml);
         Assert.Equal(page.GetElementById("video-card-short")!.OuterHtml, second.OuterHtml);
-        Assert.Equal("video-card-short", second.GetAttribute("sse-swap"));
-        Assert.Equal("outerHTML", second.GetAttribute("hx-swap"));
+        Assert.Equal("video-card-short", second.Id);
+        Assert.Matches("^[0-9]+$", second.GetAttribute("data-version"));
     }
 
     [Fact]
@@ -55,7 +55,13 @@ public class ContentEventsTests
         Assert.Equal("sse", section.GetAttribute("hx-ext"));
         Assert.Equal($"/content/{id}/events", section.GetAttribute("sse-connect"));
         Assert.Equal(["video-card-long", "video-card-short"], section.QuerySelectorAll("[sse-swap]").Select(e => e.GetAttribute("sse-swap")));
-        Assert.All(section.QuerySelectorAll("[sse-swap]"), e => Assert.Equal(e.Id, e.GetAttribute("sse-swap")));
+        // The listener sits on a wrapper that is never swapped and replaces the card whose id is the event's name.
+        Assert.All(section.QuerySelectorAll("[sse-swap]"), e =>
+        {
+            Assert.Equal("#" + e.GetAttribute("sse-swap"), e.GetAttribute("hx-target"));
+            Assert.Equal("outerHTML", e.GetAttribute("hx-swap"));
+            Assert.Equal(e.GetAttribute("sse-swap"), e.QuerySelector(".video-card")!.Id);
+        });
     }
 
     [Fact]
