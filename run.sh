@@ -28,6 +28,11 @@ export HeyGen__BaseUrl="$URL/heygen-sim"
 export ASPNETCORE_URLS="$URL"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 
+# One log line per request is there when wanted (VIDEOSTUDIO_REQUEST_LOG=1); by default it would bury everything else.
+REQUEST_LOG_LEVEL=Warning
+[ "${VIDEOSTUDIO_REQUEST_LOG:-0}" = "1" ] && REQUEST_LOG_LEVEL=Information
+
 cd "$REPO_ROOT/src/Web"
-# The app prints the URL and the demo logins once it listens.
-exec dotnet bin/Release/net10.0/VideoStudio.Web.dll --contentRoot "$REPO_ROOT/src/Web"
+# The app prints the URL and the demo logins last, once it listens.
+exec dotnet bin/Release/net10.0/VideoStudio.Web.dll --contentRoot "$REPO_ROOT/src/Web" \
+  "--Logging:LogLevel:Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware=$REQUEST_LOG_LEVEL"

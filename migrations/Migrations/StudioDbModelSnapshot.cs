@@ -20,6 +20,7 @@ namespace VideoStudio.Migrations.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -312,6 +313,10 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("archived_at");
+
                     b.Property<Guid>("BusinessId")
                         .HasColumnType("uuid")
                         .HasColumnName("business_id");
@@ -362,6 +367,26 @@ namespace VideoStudio.Migrations.Migrations
                         .HasDatabaseName("ix_content_business_id_has_short_video_script")
                         .HasFilter("short_video_script IS NOT NULL");
 
+                    b.HasIndex(new[] { "BusinessId", "ArchivedAt", "Id" }, "ix_content_list_archived")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_content_list_archived")
+                        .HasFilter("archived_at IS NOT NULL");
+
+                    b.HasIndex(new[] { "BusinessId", "UpdatedAt", "Id" }, "ix_content_list_by_change")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_content_list_by_change")
+                        .HasFilter("archived_at IS NULL");
+
+                    b.HasIndex(new[] { "BusinessId", "Title", "Id" }, "ix_content_list_by_title")
+                        .HasDatabaseName("ix_content_list_by_title")
+                        .HasFilter("archived_at IS NULL");
+
+                    b.HasIndex(new[] { "Title" }, "ix_content_title_trgm")
+                        .HasDatabaseName("ix_content_title_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Title" }, "ix_content_title_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Title" }, "ix_content_title_trgm"), new[] { "gin_trgm_ops" });
+
                     b.ToTable("content", (string)null);
                 });
 
@@ -390,6 +415,70 @@ namespace VideoStudio.Migrations.Migrations
                         .HasName("pk_integration_secrets");
 
                     b.ToTable("integration_secrets", (string)null);
+                });
+
+            modelBuilder.Entity("VideoStudio.Core.Data.Invitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<Guid?>("BusinessId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("business_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("email");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("role");
+
+                    b.Property<bool>("SiteAdmin")
+                        .HasColumnType("boolean")
+                        .HasColumnName("site_admin");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invitations");
+
+                    b.HasIndex("BusinessId")
+                        .HasDatabaseName("ix_invitations_business_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invitations_token_hash");
+
+                    b.ToTable("invitations", (string)null);
                 });
 
             modelBuilder.Entity("VideoStudio.Core.Data.StudioUser", b =>
@@ -804,6 +893,16 @@ namespace VideoStudio.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_content_businesses_business_id");
+
+                    b.Navigation("Business");
+                });
+
+            modelBuilder.Entity("VideoStudio.Core.Data.Invitation", b =>
+                {
+                    b.HasOne("VideoStudio.Core.Data.Business", "Business")
+                        .WithMany()
+                        .HasForeignKey("BusinessId")
+                        .HasConstraintName("fk_invitations_businesses_business_id");
 
                     b.Navigation("Business");
                 });

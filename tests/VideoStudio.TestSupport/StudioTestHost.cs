@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace VideoStudio.TestSupport;
 
@@ -15,6 +16,10 @@ public static class StudioTestHost
             .UseSetting("Studio:Migrate", migrate ? "true" : "false")
             .UseSetting("Studio:SeedDemo", "false")
             .UseSetting("Studio:MediaRoot", mediaRoot);
+
+    /// <summary>A client that keeps cookies and shows redirects instead of following them, so a test sees each answer.</summary>
+    public static HttpClient CreateBrowserlessClient(this WebApplicationFactory<Program> app) =>
+        app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
     /// <summary>A fresh, empty media folder for one app under test.</summary>
     public static string NewMediaRoot() => Directory.CreateTempSubdirectory("videostudio-media-").FullName;

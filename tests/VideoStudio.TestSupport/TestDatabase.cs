@@ -21,6 +21,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>Synchronous, so that a host constructed on first use can call it.</summary>
     public static TestDatabase Create()
     {
         var database = new TestDatabase(NewName());
@@ -28,16 +29,6 @@ public sealed class TestDatabase : IAsyncDisposable
         admin.Open();
         using var create = new NpgsqlCommand($"CREATE DATABASE {database.Name}", admin);
         create.ExecuteNonQuery();
-        return database;
-    }
-
-    public static async Task<TestDatabase> CreateAsync()
-    {
-        var database = new TestDatabase(NewName());
-        await using var admin = new NpgsqlConnection(Server);
-        await admin.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {database.Name}", admin);
-        await create.ExecuteNonQueryAsync();
         return database;
     }
 

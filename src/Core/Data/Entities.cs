@@ -36,6 +36,7 @@ public class Content
     public string? VideoShortUrl { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? ArchivedAt { get; set; }
     public uint Version { get; set; }
     public Business? Business { get; set; }
 
@@ -47,6 +48,28 @@ public class Content
     {
         if (slot == VideoSlot.Long) VideoLongUrl = url; else VideoShortUrl = url;
     }
+}
+
+/// <summary>
+/// A link that lets its holder join a business with a role, or, without a business, become the first site administrator.
+/// Only the token's SHA-256 is stored; the token itself is shown once, to the admin who copies the link.
+/// </summary>
+public class Invitation
+{
+    public Guid Id { get; set; }
+    public Guid? BusinessId { get; set; }
+    public string? Email { get; set; }
+    public MemberRole Role { get; set; }
+    public bool SiteAdmin { get; set; }
+    public required string TokenHash { get; set; }
+    public string? CreatedBy { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? AcceptedAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+    public Business? Business { get; set; }
+
+    public bool IsOpen(DateTimeOffset now) => AcceptedAt is null && RevokedAt is null && ExpiresAt > now;
 }
 
 public class AiAvatarIntegration

@@ -16,6 +16,7 @@ public class StudioDb(DbContextOptions<StudioDb> options)
     public DbSet<VideoAsset> VideoAssets => Set<VideoAsset>();
     public DbSet<VideoGeneration> VideoGenerations => Set<VideoGeneration>();
     public DbSet<VideoEvent> VideoEvents => Set<VideoEvent>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
@@ -30,6 +31,7 @@ public class StudioDb(DbContextOptions<StudioDb> options)
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        builder.HasPostgresExtension("pg_trgm");
 
         // The naming convention leaves Identity's explicit table names alone.
         builder.Entity<StudioUser>().ToTable("asp_net_users");
@@ -63,11 +65,38 @@ public class StudioDb(DbContextOptions<StudioDb> options)
             e.Property(c => c.Version).IsRowVersion();
             e.HasOne(c => c.Business).WithMany().HasForeignKey(c => c.BusinessId);
             e.HasIndex(c => c.BusinessId);
+            // One index per sort of the content list, so each page is a short range scan from the last row seen (keyset).
+            e.HasIndex(c => new { c.BusinessId, c.UpdatedAt, c.Id }, "ix_content_list_by_change")
+                .HasDatabaseName("ix_content_list_by_change")
+                .IsDescending(false, true, true)
+                .HasFilter("archived_at IS NULL");
+            e.HasIndex(c => new { c.BusinessId, c.Title, c.Id }, "ix_content_list_by_title")
+                .HasDatabaseName("ix_content_list_by_title")
+                .HasFilter("archived_at IS NULL");
+            e.HasIndex(c => new { c.BusinessId, c.ArchivedAt, c.Id }, "ix_content_list_archived")
+                .HasDatabaseName("ix_content_list_archived")
+                .IsDescending(false, true, true)
+                .HasFilter("archived_at IS NOT NULL");
+            // Search matches any part of the title: trigram GIN, since a btree only helps a prefix.
+            e.HasIndex(c => c.Title, "ix_content_title_trgm")
+                .HasDatabaseName("ix_content_title_trgm")
+                .HasMethod("gin")
+                .HasOperators("gin_trgm_ops");
             // Indexing the script text itself rejects scripts over btree's ~2.7 KB row limit;
             // a partial index on the key answers "which content has a short script" for any length.
             e.HasIndex(c => c.BusinessId, "ix_content_business_id_has_short_video_script")
                 .HasDatabaseName("ix_content_business_id_has_short_video_script")
                 .HasFilter("short_video_script IS NOT NULL");
+        });
+
+        builder.Entity<Invitation>(e =>
+        {
+            e.ToTable("invitations");
+            e.HasIndex(i => i.TokenHash).IsUnique();
+            e.HasIndex(i => i.BusinessId);
+            e.Property(i => i.Email).HasMaxLength(256);
+            e.Property(i => i.TokenHash).HasMaxLength(64);
+            e.HasOne(i => i.Business).WithMany().HasForeignKey(i => i.BusinessId);
         });
 
         builder.Entity<AiAvatarIntegration>(e =>

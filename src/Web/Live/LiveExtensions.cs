@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using VideoStudio.Core;
 
 namespace VideoStudio.Web.Live;
@@ -13,6 +14,7 @@ public static class LiveExtensions
             return builder;
         }
         builder.Services.Configure<LiveOptions>(builder.Configuration.GetSection("Live"));
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LiveHub>();
         builder.Services.AddSingleton<PartialRenderer>();
         builder.Services.AddSingleton<ChangeListener>();

@@ -11,13 +11,13 @@ namespace VideoStudio.Web.Live;
 public sealed class LiveHub : IDisposable
 {
     private readonly ConcurrentDictionary<Guid, LiveTopic> _topics = new();
-    private readonly Timer _heartbeat;
+    private readonly ITimer _heartbeat;
     private long _version;
 
-    public LiveHub(IOptions<LiveOptions> options)
+    public LiveHub(IOptions<LiveOptions> options, TimeProvider clock)
     {
         var interval = options.Value.HeartbeatInterval;
-        _heartbeat = new Timer(_ => Heartbeat(), null, interval, interval);
+        _heartbeat = clock.CreateTimer(_ => Heartbeat(), null, interval, interval);
     }
 
     public long Version => Interlocked.Read(ref _version);

@@ -1,7 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
+using VideoStudio.Web.Pages.Invitations;
 
 namespace VideoStudio.Web.Seed;
 
@@ -32,14 +35,18 @@ public static class DatabaseSetup
         await LockAsync(lockConnection, "pg_advisory_lock");
         try
         {
+            // Npgsql's migrator finds out whether the history table exists by querying it, and EF logs the failed query of a
+            // fresh database as an error; creating it first (as the migrator would) keeps a healthy first start free of fail: lines.
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync();
             await db.Database.MigrateAsync();
             // Hangfire installs its schema when its storage is first built; doing it here keeps it under the same lock.
             app.Services.GetRequiredService<Hangfire.JobStorage>();
-            if (config.GetValue("Studio:SeedDemo", false))
+            var demo = config.GetValue("Studio:SeedDemo", false);
+            if (demo)
             {
                 await DemoData.SeedAsync(scope.ServiceProvider);
-                app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(DemoData.Banner(app.Urls)));
             }
+            StartBanner.PrintWhenStarted(app, demo, await FirstRun.PrepareAsync(db));
         }
         finally
         {

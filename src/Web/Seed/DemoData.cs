@@ -21,18 +21,6 @@ public static class DemoData
 
     public static readonly DemoLogin[] Logins = [Editor, Admin, SiteAdmin];
 
-    public static string Banner(IEnumerable<string> urls) =>
-        $"""
-
-          VideoStudio is running at {string.Join(", ", urls)}
-
-          Demo logins:
-        {string.Join(Environment.NewLine, Logins.Select(l => $"    {l.Email,-28} {l.Password,-16} {l.Description}"))}
-
-          Ctrl+C stops the app; './run.sh --stop-db' stops the database.
-
-        """;
-
     public static async Task SeedAsync(IServiceProvider services)
     {
         var db = services.GetRequiredService<StudioDb>();

@@ -45,7 +45,7 @@ public sealed class BrowserApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync();
+        _database = TestDatabase.Create();
         // The port is chosen first because the app's own configuration names it: HeyGen:BaseUrl is the simulator inside the app.
         BaseUrl = new Uri($"http://127.0.0.1:{FreePort()}/");
         _host = new StudioHost(_database.ConnectionString, StudioTestHost.NewMediaRoot(), BaseUrl, HeyGenClock);

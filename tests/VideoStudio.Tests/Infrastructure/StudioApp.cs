@@ -51,9 +51,6 @@ public sealed class StudioApp : WebApplicationFactory<Program>
         Assert.Empty(Directory.Exists(staging) ? Directory.GetFiles(staging) : []);
     }
 
-    public HttpClient CreateBrowserlessClient() =>
-        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-
     public Task<T> WithDbAsync<T>(Func<StudioDb, Task<T>> work) => Seed.WithDbAsync(work);
 
     public Task WithDbAsync(Func<StudioDb, Task> work) => Seed.WithDbAsync(work);
@@ -62,7 +59,7 @@ public sealed class StudioApp : WebApplicationFactory<Program>
     public async Task<Tenant> CreateTenantAsync(MemberRole role = MemberRole.Editor, bool siteAdmin = false)
     {
         var member = await Seed.MemberAsync(role, siteAdmin);
-        var client = CreateBrowserlessClient();
+        var client = this.CreateBrowserlessClient();
         await client.SignInAsync(member.Email, member.Password);
         return new Tenant(this, member.BusinessId, member.UserId, member.Email, member.Password, client);
     }

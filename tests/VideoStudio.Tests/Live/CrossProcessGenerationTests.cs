@@ -16,7 +16,7 @@ public class CrossProcessGenerationTests
     [Fact]
     public async Task Generate_pressed_on_a_web_process_runs_in_a_worker_process_and_every_state_reaches_the_stream()
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = TestDatabase.Create();
         await using var web = Instance(database.ConnectionString, runJobs: false);
         _ = web.Services;
         await using var worker = Instance(database.ConnectionString, runJobs: true);
@@ -51,7 +51,7 @@ public class CrossProcessGenerationTests
         var member = await seed.MemberAsync();
         await seed.HeyGenIntegrationAsync(member.BusinessId, HeyGenSim.NewKey(), HeyGenSim.Avatar, HeyGenSim.Voice);
         var contentId = await seed.ContentAsync(member.BusinessId, "Across processes", "Hello from one process to another.", shortScript: null);
-        var client = web.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var client = web.CreateBrowserlessClient();
         await client.SignInAsync(member.Email, member.Password);
         return (client, contentId);
     }

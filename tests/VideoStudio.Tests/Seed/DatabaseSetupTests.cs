@@ -10,7 +10,7 @@ public class DatabaseSetupTests
     [Fact]
     public async Task A_process_that_does_not_migrate_refuses_to_start_on_a_schema_that_is_not_current()
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = TestDatabase.Create();
         await using var worker = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseStudioTestSettings(database.ConnectionString, Path.GetTempPath(), migrate: false);

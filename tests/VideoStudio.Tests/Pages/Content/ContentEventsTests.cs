@@ -1,6 +1,5 @@
 using System.Net;
 using AngleSharp.Dom;
-using AngleSharp.Html.Dom;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -172,7 +171,7 @@ public class ContentEventsTests
     {
         var tenant = await _app.CreateTenantAsync();
         var id = await tenant.CreateContentAsync();
-        var client = SecondInstance.Value.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var client = SecondInstance.Value.CreateBrowserlessClient();
         await client.SignInAsync(tenant.Email, tenant.Password);
         await using var stream = await CardStream.OpenAsync(client, id);
         await stream.NextCardAsync();
@@ -184,17 +183,10 @@ public class ContentEventsTests
         Assert.Equal("", next.Data);
     }
 
-    /// <summary>Signs in by hand and keeps only the sign-in cookie, as a browser whose antiforgery cookie has expired.</summary>
+    /// <summary>Signs in and keeps only the sign-in cookie, as a browser whose antiforgery cookie has expired.</summary>
     private async Task<string> AuthCookieOnlyAsync(Tenant tenant)
     {
-        var client = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
-        var login = await client.GetAsync("/account/login");
-        client.DefaultRequestHeaders.Add("Cookie", login.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
-        var signedIn = await client.SubmitAsync((await login.ParseAsync()).QuerySelector<IHtmlFormElement>("#sign-in-form")!, new()
-        {
-            ["Input.Email"] = tenant.Email,
-            ["Input.Password"] = tenant.Password,
-        });
+        var signedIn = await _app.CreateBrowserlessClient().SubmitSignInAsync(tenant.Email, tenant.Password);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         return signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("videostudio.auth=", StringComparison.Ordinal)).Split(';')[0];
     }

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using VideoStudio.Web.Live;
+
+namespace VideoStudio.Tests.Live;
+
+/// <summary>A hub on a clock the test moves, and waits that end a test that would otherwise hang.</summary>
+internal static class LiveTesting
+{
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
+
+    public static LiveHub NewHub(FakeTimeProvider? clock = null) =>
+        new(Options.Create(new LiveOptions { HeartbeatInterval = HeartbeatInterval }), clock ?? new FakeTimeProvider());
+
+    /// <summary>The stream's next change; a broken delivery fails the test instead of hanging it.</summary>
+    public static async Task<LiveChange> NextAsync(this LiveSubscription subscription)
+    {
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        return await subscription.NextAsync(giveUp.Token);
+    }
+}

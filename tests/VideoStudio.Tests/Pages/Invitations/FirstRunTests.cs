@@ -1,0 +1,68 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using VideoStudio.Core.Data;
+using VideoStudio.Tests.Infrastructure;
+
+namespace VideoStudio.Tests.Pages.Invitations;
+
+public class FirstRunTests
+{
+    [Fact]
+    public async Task A_fresh_install_prints_a_one_time_link_that_creates_the_first_site_administrator()
+    {
+        await using var database = TestDatabase.Create();
+        var logs = new LogCapture();
+        await using var app = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseStudioTestSettings(database.ConnectionString, StudioTestHost.NewMediaRoot());
+            b.UseSetting("Studio:RunJobs", "false");
+            b.ConfigureLogging(l => l.AddProvider(logs));
+        });
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+        var link = Regex.Match(string.Join('\n', logs.Lines), @"/invitations/[A-Za-z0-9_-]{40,}").Value;
+        Assert.NotEmpty(link);
+        Assert.DoesNotContain(logs.Lines, l => l.StartsWith("Error") || l.StartsWith("Critical"));
+        var token = link["/invitations/".Length..];
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var stored = await scope.ServiceProvider.GetRequiredService<StudioDb>().Invitations.Select(i => i.TokenHash).ToListAsync();
+            Assert.DoesNotContain(token, stored);
+        }
+
+        var form = (await client.GetDocumentAsync(link)).QuerySelector<IHtmlFormElement>("#accept-form")!;
+        var weak = await client.SubmitAsync(form, new() { ["Input.Email"] = "first@team.example", ["Input.DisplayName"] = "First Admin", ["Input.Password"] = "short" });
+        Assert.Equal(HttpStatusCode.OK, weak.StatusCode);
+        Assert.NotEmpty((await weak.ParseAsync()).QuerySelector("#password-error")!.TextContent.Trim());
+
+        var created = await client.SubmitAsync(form, new() { ["Input.Email"] = "first@team.example", ["Input.DisplayName"] = "First Admin", ["Input.Password"] = "First!Admin2026" });
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var signedIn = await client.GetDocumentAsync("/content");
+        Assert.Equal("First Admin", signedIn.QuerySelector(".who")!.TextContent.Trim());
+
+        var again = await app.CreateClient().GetAsync(link);
+        Assert.Equal(HttpStatusCode.Gone, again.StatusCode);
+        Assert.Null((await again.ParseAsync()).QuerySelector("#accept-form"));
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var admin = await scope.ServiceProvider.GetRequiredService<StudioDb>().Users.SingleAsync();
+            Assert.True(admin.IsSiteAdmin);
+        }
+    }
+
+    [Fact]
+    public async Task Without_a_valid_token_there_is_no_setup_form()
+    {
+        var response = await StudioApp.Instance.CreateBrowserlessClient().GetAsync("/invitations/guessed-token");
+
+        Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
+        Assert.Null((await response.ParseAsync()).QuerySelector("#accept-form"));
+    }
+}
