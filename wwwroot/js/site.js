@@ -57,6 +57,17 @@
         if (first) first.focus();
     });
 
+    // Notices of other items: dismissed by their button; the oldest go when more than three are shown.
+    document.addEventListener("click", function (e) {
+        var dismiss = e.target.closest("[data-dismiss-notice]");
+        if (dismiss) dismiss.closest(".toast").remove();
+    });
+    document.addEventListener("htmx:load", function (e) {
+        if (!e.target.classList || !e.target.classList.contains("toast")) return;
+        var shown = document.querySelectorAll("#notices .toast");
+        for (var i = 3; i < shown.length; i++) shown[i].remove();
+    });
+
     // Script editors: the count follows the typing, and leaving the page with unsaved text (or a running upload) asks first.
     document.addEventListener("input", function (e) {
         var counter = e.target.dataset && e.target.dataset.counts && document.getElementById(e.target.dataset.counts);

@@ -183,7 +183,8 @@ public sealed class GenerateVideoJob(
         // leave one without the other and make a later run attach twice.
         await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
         var asset = await SlotVideos.AttachAsync(db, store, content.Id, generation.Slot, staged, VideoSource.Ai,
-            FileNameFor(content, generation.Slot, staged.Format), generation.RequestedBy, CancellationToken.None);
+            FileNameFor(content, generation.Slot, staged.Format), generation.RequestedBy, CancellationToken.None,
+            unlessChangedSince: generation.CreatedAt);
         try
         {
             generation.Status = GenerationStatus.Completed;
@@ -199,7 +200,9 @@ public sealed class GenerateVideoJob(
             store.Delete(asset.StorageKey);
             throw;
         }
-        logger.LogInformation("Generation {GenerationId}: completed as asset {AssetId}.", generation.Id, asset.Id);
+        logger.LogInformation(asset.ReplacedAt is null
+            ? "Generation {GenerationId}: completed as asset {AssetId}."
+            : "Generation {GenerationId}: completed as asset {AssetId}, kept aside because the slot was changed by hand meanwhile.", generation.Id, asset.Id);
         return null;
     }
 

@@ -32,6 +32,7 @@ public sealed record VideoCard(
     bool CanGenerate,
     bool TimedOut,
     string? FailureMessage,
+    bool KeptAside,
     string? Announcement,
     string? AnnouncementKey)
 {
@@ -67,24 +68,26 @@ public sealed record VideoCard(
                coalesce(length(CASE s.slot WHEN 'long' THEN c.video_script ELSE c.short_video_script END), 0) AS script_length,
                coalesce(i.secret_id IS NOT NULL, false) AS has_key,
                i.avatar_id, i.voice_id,
-               a.id AS asset_id, a.original_file_name AS video_file_name, a.source AS asset_source,
+               a.id AS asset_id, a.original_file_name AS video_file_name, a.source AS asset_source, a.created_at AS asset_created_at,
                changed.last_asset_change, changed.last_deleted_at,
-               g.id AS generation_id, g.status AS generation_status, g.error_message, g.updated_at AS generation_updated_at
+               g.id AS generation_id, g.status AS generation_status, g.error_message, g.updated_at AS generation_updated_at,
+               coalesce(ga.replaced_at = ga.created_at AND changed.last_asset_change <= ga.created_at, false) AS kept_aside
         FROM content c
         CROSS JOIN unnest(@slots) WITH ORDINALITY AS s(slot, position)
         LEFT JOIN card_versions v ON v.content_id = c.id AND v.slot = s.slot
         LEFT JOIN ai_avatar_integrations i ON i.business_id = c.business_id AND i.provider = 'heygen' AND i.status = 'active'
         LEFT JOIN LATERAL (
-            SELECT id, status, error_message, updated_at FROM video_generations
+            SELECT id, status, error_message, updated_at, asset_id FROM video_generations
             WHERE content_id = c.id AND slot = s.slot
             ORDER BY created_at DESC LIMIT 1) g ON true
         LEFT JOIN LATERAL (
-            SELECT id, original_file_name, source FROM video_assets
+            SELECT id, original_file_name, source, created_at FROM video_assets
             WHERE content_id = c.id AND slot = s.slot AND replaced_at IS NULL AND deleted_at IS NULL
             ORDER BY created_at DESC LIMIT 1) a ON true
         LEFT JOIN LATERAL (
             SELECT max(coalesce(deleted_at, created_at)) AS last_asset_change, max(deleted_at) AS last_deleted_at FROM video_assets
             WHERE content_id = c.id AND slot = s.slot) changed ON true
+        LEFT JOIN video_assets ga ON ga.id = g.asset_id
         WHERE c.id = @content_id
           AND (@user_id IS NULL OR EXISTS (SELECT 1 FROM business_members m WHERE m.business_id = c.business_id AND m.user_id = @user_id))
         ORDER BY s.position
@@ -126,12 +129,14 @@ public sealed record VideoCard(
         public Guid? AssetId { get; init; }
         public string? VideoFileName { get; init; }
         public string? AssetSource { get; init; }
+        public DateTimeOffset? AssetCreatedAt { get; init; }
         public DateTimeOffset? LastAssetChange { get; init; }
         public DateTimeOffset? LastDeletedAt { get; init; }
         public Guid? GenerationId { get; init; }
         public string? GenerationStatus { get; init; }
         public string? ErrorMessage { get; init; }
         public DateTimeOffset? GenerationUpdatedAt { get; init; }
+        public bool KeptAside { get; init; }
 
         public SlotSnapshot ToSnapshot(Guid contentId)
         {
@@ -167,11 +172,17 @@ public sealed record VideoCard(
             var card = new VideoCard(Version, contentId, slot, state, VideoUrl, VideoFileName, HasScript, facts.Integration,
                 GenerationPolicy.Refusal(facts), GenerationPolicy.MayStart(facts),
                 TimedOut: status == Core.GenerationStatus.TimedOut, FailureMessage: failed ? ErrorMessage : null,
-                announcement, key);
-            return new SlotSnapshot(BusinessId, facts, card);
+                KeptAside: KeptAside && status == Core.GenerationStatus.Completed, announcement, key);
+            var changedAt = state switch
+            {
+                CardState.Video => AssetCreatedAt,
+                CardState.Generating or CardState.Failed => GenerationUpdatedAt,
+                _ => LastDeletedAt,
+            };
+            return new SlotSnapshot(BusinessId, facts, card, changedAt);
         }
     }
 }
 
-/// <summary>A card with what a handler needs beside it, from the same read.</summary>
-public sealed record SlotSnapshot(Guid BusinessId, GenerationFacts Facts, VideoCard Card);
+/// <summary>A card with what a handler or a stream needs beside it, from the same read: whose it is, and when its announced change happened.</summary>
+public sealed record SlotSnapshot(Guid BusinessId, GenerationFacts Facts, VideoCard Card, DateTimeOffset? ChangedAt);

@@ -169,4 +169,51 @@ public class LiveUpdatesTests(BrowserApp app, ITestOutputHelper output) : Browse
             await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Upload finished: Short Social Video");
         }
     }
+
+    [Fact]
+    public async Task A_render_that_finishes_while_the_editor_is_on_the_content_list_shows_a_notice_that_leads_to_the_item()
+    {
+        var editor = await App.CreateEditorAsync();
+        await editor.ConfigureHeyGenAsync();
+        var id = await editor.CreateContentAsync("Rendered while away");
+        var page = await SignInAsync(editor);
+        await page.GotoAsync($"/content/{id}");
+        await Card(page, "Long Social Video").GetByRole(AriaRole.Button, new() { Name = "Generate AI Video" }).ClickAsync();
+        await Expect(Card(page, "Long Social Video")).ToHaveAttributeAsync("data-state", "generating");
+        await page.GetByRole(AriaRole.Link, new() { Name = "All content" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Content", Exact = true })).ToBeVisibleAsync();
+
+        await App.FinishRenderAsync(id, VideoSlot.Long);
+
+        var notices = page.GetByRole(AriaRole.Region, new() { Name = "Notices" });
+        await Expect(notices).ToContainTextAsync("AI video for Long Social Video is ready", new() { Timeout = 30_000 });
+        await notices.GetByRole(AriaRole.Link, new() { Name = "Open “Rendered while away”" }).ClickAsync();
+        await Expect(Card(page, "Long Social Video")).ToHaveAttributeAsync("data-state", "video");
+    }
+
+    [Fact]
+    public async Task An_upload_made_while_a_render_runs_stays_when_the_render_finishes_as_the_card_said()
+    {
+        var editor = await App.CreateEditorAsync();
+        await editor.ConfigureHeyGenAsync();
+        var id = await editor.CreateContentAsync("Mine wins");
+        var page = await SignInAsync(editor);
+        await page.GotoAsync($"/content/{id}");
+        var card = Card(page, "Short Social Video");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Generate AI Video" }).ClickAsync();
+        await Expect(card).ToContainTextAsync("Uploading or deleting now wins");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Upload Short Social Video" });
+        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleMp4);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
+        await Expect(dialog).ToBeHiddenAsync();
+        var mine = await card.Locator("video").GetAttributeAsync("src");
+
+        await App.FinishRenderAsync(id, VideoSlot.Short);
+
+        await Expect(card).ToContainTextAsync("it was kept aside", new() { Timeout = 30_000 });
+        await Expect(card).ToHaveAttributeAsync("data-state", "video");
+        await Expect(card.Locator("video")).ToHaveAttributeAsync("src", mine!);
+    }
 }
