@@ -13,6 +13,9 @@ public class SmokeTests
         "/",
         "/content",
         "/content/{content}",
+        "/content/new",
+        "/content/{content}/edit",
+        "/content/{content}/delete",
         "/settings/integrations",
     };
 

@@ -36,13 +36,6 @@ public sealed class BrowserApp : IAsyncLifetime
     /// <summary>The simulated HeyGen's clock; the app's own clock is the real one.</summary>
     public RenderClock HeyGenClock { get; } = new();
 
-    /// <summary>A HeyGen API key the simulator accepts; a scenario word such as "renderfail" picks a failure (see SimulatorScenario).</summary>
-    public static string NewHeyGenKey(string scenario = "ok") => SimulatedHeyGenAccount.NewKey(scenario);
-
-    public static string SimulatedAvatarId => SimulatedHeyGenAccount.Avatar;
-
-    public static string SimulatedVoiceId => SimulatedHeyGenAccount.Voice;
-
     public async Task InitializeAsync()
     {
         _database = TestDatabase.Create();

@@ -17,8 +17,8 @@ public sealed record Editor(BrowserApp App, Guid BusinessId, string Email, strin
 
     /// <summary>An active HeyGen integration with key, avatar id and voice id, the key encrypted as the settings page stores it.</summary>
     public Task ConfigureHeyGenAsync(string? apiKey = null, bool withAvatarAndVoice = true) =>
-        App.Seed.HeyGenIntegrationAsync(BusinessId, apiKey ?? BrowserApp.NewHeyGenKey(),
-            withAvatarAndVoice ? BrowserApp.SimulatedAvatarId : null, withAvatarAndVoice ? BrowserApp.SimulatedVoiceId : null);
+        App.Seed.HeyGenIntegrationAsync(BusinessId, apiKey ?? SimulatedHeyGenAccount.NewKey(),
+            withAvatarAndVoice ? SimulatedHeyGenAccount.Avatar : null, withAvatarAndVoice ? SimulatedHeyGenAccount.Voice : null);
 
     /// <summary>Replaces the saved key, as an admin does on the settings page.</summary>
     public Task ReplaceHeyGenKeyAsync(string apiKey) => App.WithDbAsync(async db =>

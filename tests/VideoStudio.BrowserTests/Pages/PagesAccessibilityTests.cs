@@ -53,7 +53,7 @@ public class PagesAccessibilityTests(BrowserApp app) : BrowserTest(app)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Integrations" })).ToBeVisibleAsync();
         await CheckAtEveryWidthAsync(page, "settings");
 
-        await page.GetByLabel("API key").FillAsync(BrowserApp.NewHeyGenKey());
+        await page.GetByLabel("API key").FillAsync(SimulatedHeyGenAccount.NewKey());
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Load avatars and voices from HeyGen" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Group, new() { Name = "Avatars in your HeyGen account" })).ToBeVisibleAsync();

@@ -1,6 +1,5 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Web.Auth;
 
@@ -8,22 +7,43 @@ namespace VideoStudio.Web.Pages.Content;
 
 public class IndexModel(StudioDb db) : PageModel
 {
-    public sealed record Row(Guid Id, string Title, string Business, bool HasLong, bool HasShort, bool Generating, DateTimeOffset UpdatedAt);
+    [BindProperty(SupportsGet = true, Name = "q")]
+    public string? Search { get; set; }
 
-    public IReadOnlyList<Row> Rows { get; private set; } = [];
+    [BindProperty(SupportsGet = true, Name = "state")]
+    public ContentFilter Filter { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "sort")]
+    public ContentSort Sort { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "after")]
+    public string? After { get; set; }
+
+    public ContentListPage List { get; private set; } = new([], null);
+
+    public static readonly (ContentFilter Value, string Label)[] Filters =
+    [
+        (ContentFilter.All, "All"),
+        (ContentFilter.MissingLong, "Missing Long Social Video"),
+        (ContentFilter.MissingShort, "Missing Short Social Video"),
+        (ContentFilter.Generating, "Creating AI video"),
+        (ContentFilter.Failed, "AI video failed"),
+        (ContentFilter.Complete, "Both videos ready"),
+        (ContentFilter.Archived, "Archived"),
+    ];
+
+    public bool IsFiltered => !string.IsNullOrWhiteSpace(Search) || Filter != ContentFilter.All;
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Rows = await db.ContentVisibleTo(User.UserId())
-            .OrderBy(c => c.Business!.Name).ThenBy(c => c.Title)
-            .Select(c => new Row(
-                c.Id,
-                c.Title,
-                c.Business!.Name,
-                c.VideoLongUrl != null,
-                c.VideoShortUrl != null,
-                db.VideoGenerations.Any(g => g.ContentId == c.Id && GenerationStatuses.Active.Contains(g.Status)),
-                c.UpdatedAt))
-            .ToListAsync(ct);
+        // A search longer than any title cannot match; cutting it keeps the pattern small rather than failing the page.
+        if (Search is { Length: > ContentList.MaxSearchLength })
+        {
+            Search = Search[..ContentList.MaxSearchLength];
+        }
+        List = await ContentList.ReadAsync(db, User.UserId(), new ContentListQuery(Search, Filter, Sort, After), ct);
     }
+
+    public string NextUrl() =>
+        Url.Page("/Content/Index", new { q = Search, state = Filter == ContentFilter.All ? null : Filter.ToString(), sort = Sort == ContentSort.Changed ? null : Sort.ToString(), after = List.Next })!;
 }

@@ -23,9 +23,9 @@ public class GenerateTests(BrowserApp app) : BrowserTest(app)
 
         await card.GetByRole(AriaRole.Link, new() { Name = "Configure HeyGen integration" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Integrations" })).ToBeVisibleAsync();
-        await page.GetByLabel("API key").FillAsync(BrowserApp.NewHeyGenKey());
-        await page.GetByLabel("Avatar ID").FillAsync(BrowserApp.SimulatedAvatarId);
-        await page.GetByLabel("Voice ID").FillAsync(BrowserApp.SimulatedVoiceId);
+        await page.GetByLabel("API key").FillAsync(SimulatedHeyGenAccount.NewKey());
+        await page.GetByLabel("Avatar ID").FillAsync(SimulatedHeyGenAccount.Avatar);
+        await page.GetByLabel("Voice ID").FillAsync(SimulatedHeyGenAccount.Voice);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "HeyGen settings saved." })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to the content" }).ClickAsync();
@@ -48,7 +48,7 @@ public class GenerateTests(BrowserApp app) : BrowserTest(app)
     public async Task A_failed_render_shows_its_reason_and_Retry_succeeds()
     {
         var editor = await App.CreateEditorAsync();
-        await editor.ConfigureHeyGenAsync(BrowserApp.NewHeyGenKey("renderfail"));
+        await editor.ConfigureHeyGenAsync(SimulatedHeyGenAccount.NewKey("renderfail"));
         var id = await editor.CreateContentAsync("Fails first");
         var page = await SignInAsync(editor);
         await page.GotoAsync($"/content/{id}");
@@ -63,7 +63,7 @@ public class GenerateTests(BrowserApp app) : BrowserTest(app)
         await Expect(Announcer(page)).ToContainTextAsync("AI video for Short Social Video failed");
         await Accessibility.AssertNoViolationsAsync(page, "the content page after a failed render");
 
-        await editor.ReplaceHeyGenKeyAsync(BrowserApp.NewHeyGenKey());
+        await editor.ReplaceHeyGenKeyAsync(SimulatedHeyGenAccount.NewKey());
         await card.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
         await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Creating AI Video" })).ToBeDisabledAsync();
         await App.FinishRenderAsync(id, VideoSlot.Short);

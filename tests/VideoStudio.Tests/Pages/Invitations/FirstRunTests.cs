@@ -25,7 +25,7 @@ public class FirstRunTests
             b.UseSetting("Studio:RunJobs", "false");
             b.ConfigureLogging(l => l.AddProvider(logs));
         });
-        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var client = app.CreateBrowserlessClient();
 
         var link = Regex.Match(string.Join('\n', logs.Lines), @"/invitations/[A-Za-z0-9_-]{40,}").Value;
         Assert.NotEmpty(link);
