@@ -1,4 +1,5 @@
-// The few lines of behaviour HTML cannot express yet: tabs that follow the URL hash, modal dialogs, and card changes said aloud.
+// The few lines of behaviour HTML cannot express yet: tabs that follow the URL hash, modal dialogs, card changes said aloud
+// and script lengths counted as they are typed.
 (function () {
     "use strict";
 
@@ -68,11 +69,17 @@
         for (var i = 3; i < shown.length; i++) shown[i].remove();
     });
 
-    // Script editors: the count follows the typing, and leaving the page with unsaved text (or a running upload) asks first.
+    // Script editors count characters as they are typed, against HeyGen's limit for an AI video (the server says the same).
     document.addEventListener("input", function (e) {
-        var counter = e.target.dataset && e.target.dataset.counts && document.getElementById(e.target.dataset.counts);
-        if (counter) counter.textContent = e.target.value.replace(/\r\n/g, "\n").length.toLocaleString("en-US");
+        var editor = e.target.closest && e.target.closest("form.script-editor");
+        if (!editor || e.target.tagName !== "TEXTAREA") return;
+        var length = e.target.value.length;
+        var count = editor.querySelector("[data-char-count]");
+        if (count) count.textContent = length.toLocaleString("en-US");
+        var over = editor.querySelector("[data-over-limit]");
+        if (over) over.hidden = length <= Number(over.dataset.overLimit);
     });
+    // Leaving the page with unsaved script text or a running upload asks first.
     window.addEventListener("beforeunload", function (e) {
         var unsaved = Array.prototype.some.call(document.querySelectorAll(".script-editor textarea"), function (t) {
             return t.value !== t.defaultValue;

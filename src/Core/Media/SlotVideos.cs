@@ -20,11 +20,12 @@ public static class SlotVideos
     /// </param>
     public static async Task<VideoAsset> AttachAsync(
         StudioDb db, MediaStore store, Guid contentId, VideoSlot slot, StagedVideo staged,
-        VideoSource source, string originalFileName, string? userId, CancellationToken ct, DateTimeOffset? unlessChangedSince = null)
+        VideoSource source, string originalFileName, string? userId, CancellationToken ct, Guid? assetId = null,
+        DateTimeOffset? unlessChangedSince = null)
     {
         var asset = new VideoAsset
         {
-            Id = Guid.NewGuid(),
+            Id = assetId ?? Guid.NewGuid(),
             ContentId = contentId,
             Slot = slot,
             Source = source,
