@@ -47,8 +47,7 @@ timeout 1200 dotnet "$REPO_ROOT/bench/jobs/bin/Release/net10.0/JobsBench.dll" \
 echo
 echo "Scheduled steps: both processes restarted with HeyGen's poll interval at 2 s and renders taking 7 s ..."
 kill "${PIDS[@]}" 2>/dev/null || true; wait "${PIDS[@]}" 2>/dev/null || true; PIDS=()
-SIM=(HeyGen__BaseUrl="http://127.0.0.1:$WEB_PORT/heygen-sim" HeyGen__Simulator__WebhookUrl="http://127.0.0.1:$WEB_PORT/webhooks/heygen"
-  HeyGen__PollInterval=00:00:02 HeyGen__Simulator__RenderDelay=00:00:07)
+SIM=(HeyGen__BaseUrl="http://127.0.0.1:$WEB_PORT/heygen-sim" HeyGen__PollInterval=00:00:02 HeyGen__Simulator__RenderDelay=00:00:07)
 bench_start_app "$DB" "$WEB_PORT" "$WORK/scheduled" Studio__RunJobs=false Studio__SeedDemo=false "${SIM[@]}"; PIDS+=("$APP_PID")
 bench_start_app "$DB" "$WORKER_PORT" "$WORK/scheduled" Studio__ServePages=false Studio__Migrate=false Studio__SeedDemo=false "${SIM[@]}"
 WORKER_PID=$APP_PID; PIDS+=("$APP_PID")
