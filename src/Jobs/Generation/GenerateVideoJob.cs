@@ -268,11 +268,8 @@ public sealed class GenerateVideoJob(
     [AutomaticRetry(Attempts = 2, DelaysInSeconds = [30, 60])]
     public async Task FetchCompanionsAsync(Guid generationId, CancellationToken ct)
     {
-        await using var guard = await GenerationLock.TryTakeAsync(db, generationId, ct);
-        if (guard is null)
-        {
-            return;
-        }
+        // Waits its turn: the generation's own steps hold the lock for seconds at most.
+        await using var guard = await GenerationLock.TakeAsync(db, generationId, ct);
         var generation = await db.VideoGenerations.AsNoTracking().SingleOrDefaultAsync(g => g.Id == generationId, ct);
         if (generation is not { Status: GenerationStatus.Completed, AssetId: { } assetId, ProviderVideoId: { } videoId })
         {
