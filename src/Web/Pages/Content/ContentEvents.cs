@@ -34,6 +34,7 @@ public sealed class ContentStreams(IServiceScopeFactory scopes, LiveHub hub, Par
 {
     private const string CardPartial = "/Pages/Content/_VideoCard.cshtml";
     private const string NoticePartial = "/Pages/Content/_Notice.cshtml";
+    private const string SlotStatusPartial = "/Pages/Content/_SlotStatus.cshtml";
 
     public async Task<IResult> StartAsync(HttpContext http, Guid? contentId)
     {
@@ -126,7 +127,18 @@ public sealed class ContentStreams(IServiceScopeFactory scopes, LiveHub hub, Par
             }
             foreach (var part in change.Parts)
             {
-                if (await NoticeAsync(everything, part, change.Version, contentId, businesses, since, noticed) is { } notice)
+                var snapshot = await OtherItemAsync(everything, part, change.Version, contentId, businesses);
+                if (snapshot is null)
+                {
+                    continue;
+                }
+                // Pages other than an item's own show each item's slots as badges (the content list): kept current here.
+                if (contentId is null)
+                {
+                    var status = SlotStatus.Of(snapshot.Card);
+                    yield return new SseItem<string>(await renderer.RenderAsync(http, SlotStatusPartial, status), status.DomId);
+                }
+                if (await NoticeAsync(snapshot, part, since, noticed) is { } notice)
                 {
                     yield return new SseItem<string>(await renderer.RenderAsync(http, NoticePartial, notice), ContentEvents.NoticeEvent);
                 }
@@ -135,12 +147,11 @@ public sealed class ContentStreams(IServiceScopeFactory scopes, LiveHub hub, Par
     }
 
     /// <summary>
-    /// A notice for a render or upload of another item that finished or failed since the stream began, once per change;
-    /// the read of the card is shared by every stream that heard the same notice.
+    /// The slot a notice names, when it is another item's of the user's businesses; the read is shared by every stream that
+    /// heard the same notice.
     /// </summary>
-    private async Task<LiveNotice?> NoticeAsync(
-        LiveSubscription everything, string part, long version, Guid? ownContent, HashSet<Guid> businesses, DateTimeOffset since,
-        Dictionary<string, string?> noticed)
+    private async Task<SlotSnapshot?> OtherItemAsync(
+        LiveSubscription everything, string part, long version, Guid? ownContent, HashSet<Guid> businesses)
     {
         var colon = part.IndexOf(':');
         if (colon < 0 || !Guid.TryParse(part.AsSpan(0, colon), out var contentId) || contentId == ownContent
@@ -149,8 +160,14 @@ public sealed class ContentStreams(IServiceScopeFactory scopes, LiveHub hub, Par
             return null;
         }
         var snapshot = await everything.ReadAsync(part, version, () => LoadAsync(contentId, slot));
-        if (snapshot is not { Card: { State: CardState.Video or CardState.Failed } card } || !businesses.Contains(snapshot.BusinessId)
-            || snapshot.ChangedAt is not { } changedAt || changedAt < since
+        return snapshot is not null && businesses.Contains(snapshot.BusinessId) ? snapshot : null;
+    }
+
+    /// <summary>A notice for a render or upload that finished or failed since the stream began, once per change.</summary>
+    private async Task<LiveNotice?> NoticeAsync(SlotSnapshot snapshot, string part, DateTimeOffset since, Dictionary<string, string?> noticed)
+    {
+        var card = snapshot.Card;
+        if (card.State is not (CardState.Video or CardState.Failed) || snapshot.ChangedAt is not { } changedAt || changedAt < since
             || (noticed.TryGetValue(part, out var key) && key == card.AnnouncementKey))
         {
             return null;
@@ -158,8 +175,8 @@ public sealed class ContentStreams(IServiceScopeFactory scopes, LiveHub hub, Par
         noticed[part] = card.AnnouncementKey;
         await using var scope = scopes.CreateAsyncScope();
         var title = await scope.ServiceProvider.GetRequiredService<StudioDb>().Content
-            .Where(c => c.Id == contentId).Select(c => c.Title).SingleOrDefaultAsync();
-        return title is null ? null : new LiveNotice(contentId, title, card.Announcement ?? "", card.State == CardState.Failed);
+            .Where(c => c.Id == card.ContentId).Select(c => c.Title).SingleOrDefaultAsync();
+        return title is null ? null : new LiveNotice(card.ContentId, title, card.Announcement ?? "", card.State == CardState.Failed);
     }
 
     private async Task<SlotSnapshot?> LoadAsync(Guid id, VideoSlot slot)
