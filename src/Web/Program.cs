@@ -8,6 +8,7 @@ using VideoStudio.Web.Health;
 using VideoStudio.Web.Jobs;
 using VideoStudio.Web.Live;
 using VideoStudio.Web.Media;
+using VideoStudio.Web.Pages;
 using VideoStudio.Web.Pages.Content;
 using VideoStudio.Web.Security;
 using VideoStudio.Web.Seed;
@@ -48,6 +49,7 @@ if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error");
 }
+app.UseStatusPages();
 app.UseHttpLogging();
 app.UseStaticFiles();
 app.UseRouting();

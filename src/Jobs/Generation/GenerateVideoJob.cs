@@ -237,7 +237,8 @@ public sealed class GenerateVideoJob(
         try
         {
             asset = await SlotVideos.AttachAsync(db, store, content.Id, generation.Slot, staged, VideoSource.Ai,
-                FileNameFor(content, generation.Slot, staged.Format), generation.RequestedBy, CancellationToken.None, assetId);
+                FileNameFor(content, generation.Slot, staged.Format), generation.RequestedBy, CancellationToken.None, assetId,
+                unlessChangedSince: generation.CreatedAt);
             generation.Status = GenerationStatus.Completed;
             generation.FinishedAt = generation.UpdatedAt = now;
             generation.ErrorCode = generation.ErrorMessage = null;
@@ -255,7 +256,9 @@ public sealed class GenerateVideoJob(
             }
             throw;
         }
-        logger.LogInformation("Generation {GenerationId}: completed as asset {AssetId}.", generation.Id, asset.Id);
+        logger.LogInformation(asset.ReplacedAt is null
+            ? "Generation {GenerationId}: completed as asset {AssetId}."
+            : "Generation {GenerationId}: completed as asset {AssetId}, kept aside because the slot was changed by hand meanwhile.", generation.Id, asset.Id);
         CaptionsLaterIfMissing(generation, asset);
         return null;
     }
@@ -268,11 +271,8 @@ public sealed class GenerateVideoJob(
     [AutomaticRetry(Attempts = 2, DelaysInSeconds = [30, 60])]
     public async Task FetchCompanionsAsync(Guid generationId, CancellationToken ct)
     {
-        await using var guard = await GenerationLock.TryTakeAsync(db, generationId, ct);
-        if (guard is null)
-        {
-            return;
-        }
+        // Waits its turn: the generation's own steps hold the lock for seconds at most.
+        await using var guard = await GenerationLock.TakeAsync(db, generationId, ct);
         var generation = await db.VideoGenerations.AsNoTracking().SingleOrDefaultAsync(g => g.Id == generationId, ct);
         if (generation is not { Status: GenerationStatus.Completed, AssetId: { } assetId, ProviderVideoId: { } videoId })
         {

@@ -28,16 +28,15 @@ public static class AuthExtensions
         {
             o.LoginPath = "/account/login";
             o.LogoutPath = "/account/logout";
-            o.AccessDeniedPath = "/account/login";
+            o.AccessDeniedPath = "/status/403";
             o.Cookie.Name = "videostudio.auth";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
             // Secure whenever the browser is on HTTPS, which behind a proxy the forwarded headers tell (ReverseProxy).
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.SlidingExpiration = true;
-            // The framework builds these redirects from the request's Host header, which anyone can spoof.
-            o.Events.OnRedirectToLogin = context => RedirectWithoutHostAsync(context);
-            o.Events.OnRedirectToAccessDenied = context => RedirectWithoutHostAsync(context);
+            o.Events.OnRedirectToLogin = context => RedirectAsync(context, StatusCodes.Status401Unauthorized, LoginAfterHtmx(context.Request));
+            o.Events.OnRedirectToAccessDenied = context => RedirectAsync(context, StatusCodes.Status403Forbidden, "/status/403");
         });
 
         builder.Services.AddAuthorizationBuilder()
@@ -52,10 +51,30 @@ public static class AuthExtensions
         return builder;
     }
 
-    private static Task RedirectWithoutHostAsync(RedirectContext<CookieAuthenticationOptions> context)
+    /// <summary>
+    /// An htmx request cannot follow a redirect to a page (the sign-in page would land inside a card), so it is told to
+    /// load that page in place of the whole page (HX-Redirect); a page request is redirected as usual.
+    /// </summary>
+    private static Task RedirectAsync(RedirectContext<CookieAuthenticationOptions> context, int htmxStatus, string htmxTarget)
     {
-        context.Response.Redirect(context.HttpContext.PublicUrlFor(new Uri(context.RedirectUri).PathAndQuery));
+        if (context.Request.Headers.ContainsKey("HX-Request"))
+        {
+            context.Response.StatusCode = htmxStatus;
+            context.Response.Headers["HX-Redirect"] = htmxTarget;
+        }
+        else
+        {
+            // The framework builds RedirectUri from the request's Host header, which anyone can spoof.
+            context.Response.Redirect(context.HttpContext.PublicUrlFor(new Uri(context.RedirectUri).PathAndQuery));
+        }
         return Task.CompletedTask;
+    }
+
+    /// <summary>Sign-in that comes back to the page the editor was on, not to the fragment htmx asked for.</summary>
+    private static string LoginAfterHtmx(HttpRequest request)
+    {
+        var page = Uri.TryCreate(request.Headers["HX-Current-URL"].ToString(), UriKind.Absolute, out var current) ? current.PathAndQuery : "/content";
+        return "/account/login?returnUrl=" + Uri.EscapeDataString(page);
     }
 
     public static string UserId(this ClaimsPrincipal user) =>
