@@ -15,7 +15,6 @@ public static class AuthExtensions
             {
                 o.User.RequireUniqueEmail = true;
                 o.Password.RequiredLength = 8;
-                o.Lockout.MaxFailedAccessAttempts = 10;
             })
             .AddEntityFrameworkStores<StudioDb>()
             .AddClaimsPrincipalFactory<StudioClaimsFactory>()
@@ -30,7 +29,10 @@ public static class AuthExtensions
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.SlidingExpiration = true;
+            o.Events.OnValidatePrincipal = SessionCheck.ValidateAsync;
         });
+        builder.Services.Configure<SignInLimitOptions>(builder.Configuration.GetSection("Studio:SignIn"));
+        builder.Services.AddSingleton<SignInLimiter>();
 
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())

@@ -1,6 +1,9 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Web.Auth;
@@ -26,14 +29,26 @@ public static class ContentEvents
     }
 
     private static async Task<IResult> StreamAsync(
-        Guid id, HttpContext http, IServiceScopeFactory scopes, LiveHub hub, PartialRenderer renderer, IHostApplicationLifetime lifetime)
+        Guid id, HttpContext http, IServiceScopeFactory scopes, LiveHub hub, PartialRenderer renderer, IHostApplicationLifetime lifetime,
+        IOptions<LiveOptions> options, ILogger<LiveHub> logger)
     {
         if (http.User.Identity?.IsAuthenticated != true || !await IsVisibleAsync(scopes, id, http.User.UserId(), http.RequestAborted))
         {
             return TypedResults.NotFound();
         }
         http.Response.Headers["X-Accel-Buffering"] = "no";
-        return TypedResults.ServerSentEvents(CardEventsAsync(id, http, scopes, hub, renderer, lifetime.ApplicationStopping, http.RequestAborted));
+        var access = new StreamAccess(ct => MayStillReadAsync(scopes, id, http.User, ct), options.Value.AccessCheckInterval, logger);
+        return TypedResults.ServerSentEvents(CardEventsAsync(id, http, scopes, hub, renderer, access, lifetime.ApplicationStopping, http.RequestAborted));
+    }
+
+    private sealed record StreamAccess(Func<CancellationToken, Task<bool>> StillAllowed, TimeSpan Interval, ILogger Logger);
+
+    private static async Task<bool> MayStillReadAsync(IServiceScopeFactory scopes, Guid id, ClaimsPrincipal user, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StudioDb>();
+        var stampClaim = scope.ServiceProvider.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
+        return await db.ContentVisibleTo(user.UserId()).AnyAsync(c => c.Id == id, ct) && await SessionCheck.IsCurrentAsync(db, user, stampClaim, ct);
     }
 
     // A scope of its own rather than the request's, so a stream open for hours does not hold a DbContext.
@@ -44,41 +59,51 @@ public static class ContentEvents
     }
 
     private static async IAsyncEnumerable<SseItem<string>> CardEventsAsync(
-        Guid id, HttpContext http, IServiceScopeFactory scopes, LiveHub hub, PartialRenderer renderer, CancellationToken stopping,
-        [EnumeratorCancellation] CancellationToken requestAborted)
+        Guid id, HttpContext http, IServiceScopeFactory scopes, LiveHub hub, PartialRenderer renderer, StreamAccess access,
+        CancellationToken stopping, [EnumeratorCancellation] CancellationToken requestAborted)
     {
         // Ending the stream when the app stops lets shutdown finish at once; the browser reconnects (to this node once it is
         // back, or to another) and starts again from the current state.
         using var end = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, stopping);
         using var subscription = hub.Subscribe(id);
 
-        // The current state first: it heals whatever changed between page render and connect, and every reconnect
-        // (htmx's SSE extension sends no Last-Event-ID to resume from).
-        var change = new LiveChange([], All: true, Heartbeat: false, hub.Version);
-        while (true)
+        // Removal from the business, sign-out or demotion ends the stream within AccessCheckInterval.
+        var watch = LiveAccess.WatchAsync(access.StillAllowed, access.Interval, end, access.Logger);
+        try
         {
-            if (change.Heartbeat)
+            // The current state first: it heals whatever changed between page render and connect, and every reconnect
+            // (htmx's SSE extension sends no Last-Event-ID to resume from).
+            var change = new LiveChange([], All: true, Heartbeat: false, hub.Version);
+            while (true)
             {
-                yield return new SseItem<string>("", HeartbeatEvent);
-            }
-            foreach (var slot in VideoSlots.All.Where(s => change.Touches(s.Key())))
-            {
-                var card = await subscription.ReadAsync(slot.Key(), change.Version, () => LoadAsync(scopes, id, slot));
-                if (card is null)
+                if (change.Heartbeat)
+                {
+                    yield return new SseItem<string>("", HeartbeatEvent);
+                }
+                foreach (var slot in VideoSlots.All.Where(s => change.Touches(s.Key())))
+                {
+                    var card = await subscription.ReadAsync(slot.Key(), change.Version, () => LoadAsync(scopes, id, slot));
+                    if (card is null)
+                    {
+                        yield break;
+                    }
+                    yield return new SseItem<string>(await renderer.RenderAsync(http, CardPartial, card), card.DomId);
+                }
+
+                try
+                {
+                    change = await subscription.NextAsync(end.Token);
+                }
+                catch (OperationCanceledException)
                 {
                     yield break;
                 }
-                yield return new SseItem<string>(await renderer.RenderAsync(http, CardPartial, card), card.DomId);
             }
-
-            try
-            {
-                change = await subscription.NextAsync(end.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                yield break;
-            }
+        }
+        finally
+        {
+            await end.CancelAsync();
+            await watch;
         }
     }
 
