@@ -24,6 +24,8 @@ export Studio__MediaRoot="$REPO_ROOT/.data/media"
 # HeyGen is the offline simulator inside the app: renders finish after a short delay.
 export HeyGen__Simulator__Enabled=true
 export HeyGen__Simulator__RenderDelay="${VIDEOSTUDIO_SIM_DELAY:-00:00:08}"
+# Lets the settings page register this app's webhook with the simulator (a real HeyGen needs a public HTTPS address).
+export Studio__PublicUrl="$URL"
 export HeyGen__BaseUrl="$URL/heygen-sim"
 export ASPNETCORE_URLS="$URL"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"

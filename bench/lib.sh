@@ -25,7 +25,6 @@ bench_start_app() {
       ASPNETCORE_URLS="$APP_URL" Logging__LogLevel__Default=Warning \
       Logging__LogLevel__Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware=Warning \
       HeyGen__Simulator__Enabled=true HeyGen__BaseUrl="$APP_URL/heygen-sim" HeyGen__Simulator__RenderDelay=00:00:00 \
-      HeyGen__Simulator__WebhookUrl="$APP_URL/webhooks/heygen" HeyGen__Simulator__WebhookSecret=bench-secret HeyGen__WebhookSecret=bench-secret \
       "$@" dotnet bin/Release/net10.0/VideoStudio.Web.dll --contentRoot "$REPO_ROOT/src/Web"
   ) >"$work/app-$port.log" 2>&1 &
   APP_PID=$!

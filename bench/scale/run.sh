@@ -16,7 +16,7 @@ bench_build
 PIDS=()
 trap 'kill "${PIDS[@]}" 2>/dev/null || true' EXIT
 SIM="http://127.0.0.1:5101/heygen-sim"
-COMMON=(HeyGen__BaseUrl="$SIM" HeyGen__Simulator__RenderDelay=00:00:02 HeyGen__Simulator__WebhookUrl=http://127.0.0.1:5101/webhooks/heygen)
+COMMON=(HeyGen__BaseUrl="$SIM" HeyGen__Simulator__RenderDelay=00:00:02 HeyGen__PollInterval=00:00:01)
 
 # Web 1 migrates and seeds; the others wait for its schema.
 bench_start_app "$DB" 5101 "$WORK" Studio__RunJobs=false "${COMMON[@]}"; WEB1=$APP_URL; PIDS+=("$APP_PID")

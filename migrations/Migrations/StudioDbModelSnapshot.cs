@@ -226,6 +226,15 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("business_id");
 
+                    b.Property<string>("Engine")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("engine");
+
+                    b.Property<int?>("MaxConcurrentRenders")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_concurrent_renders");
+
                     b.Property<string>("Provider")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -235,6 +244,11 @@ namespace VideoStudio.Migrations.Migrations
                     b.Property<Guid?>("SecretId")
                         .HasColumnType("uuid")
                         .HasColumnName("secret_id");
+
+                    b.Property<string>("ShortAvatarId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("short_avatar_id");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -250,11 +264,32 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("voice_id");
 
+                    b.Property<string>("WebhookEndpointId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("webhook_endpoint_id");
+
+                    b.Property<Guid?>("WebhookSecretId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("webhook_secret_id");
+
+                    b.Property<string>("WebhookToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("webhook_token");
+
                     b.HasKey("Id")
                         .HasName("pk_ai_avatar_integrations");
 
                     b.HasIndex("SecretId")
                         .HasDatabaseName("ix_ai_avatar_integrations_secret_id");
+
+                    b.HasIndex("WebhookSecretId")
+                        .HasDatabaseName("ix_ai_avatar_integrations_webhook_secret_id");
+
+                    b.HasIndex("WebhookToken")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ai_avatar_integrations_webhook_token");
 
                     b.HasIndex("BusinessId", "Provider")
                         .IsUnique()
@@ -577,6 +612,11 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("CaptionsKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("captions_key");
+
                     b.Property<Guid>("ContentId")
                         .HasColumnType("uuid")
                         .HasColumnName("content_id");
@@ -599,11 +639,20 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("deleted_at");
 
+                    b.Property<double?>("DurationSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("duration_seconds");
+
                     b.Property<string>("OriginalFileName")
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
                         .HasColumnName("original_file_name");
+
+                    b.Property<string>("PosterKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("poster_key");
 
                     b.Property<DateTimeOffset?>("ReplacedAt")
                         .HasColumnType("timestamp with time zone")
@@ -775,6 +824,10 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<bool>("WaitsForRenderSlot")
+                        .HasColumnType("boolean")
+                        .HasColumnName("waits_for_render_slot");
+
                     b.HasKey("Id")
                         .HasName("pk_video_generations");
 
@@ -861,7 +914,15 @@ namespace VideoStudio.Migrations.Migrations
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_ai_avatar_integrations_integration_secrets_secret_id");
 
+                    b.HasOne("VideoStudio.Core.Data.IntegrationSecret", "WebhookSecret")
+                        .WithMany()
+                        .HasForeignKey("WebhookSecretId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_ai_avatar_integrations_integration_secrets_webhook_secret_id");
+
                     b.Navigation("Secret");
+
+                    b.Navigation("WebhookSecret");
                 });
 
             modelBuilder.Entity("VideoStudio.Core.Data.BusinessMember", b =>

@@ -172,10 +172,13 @@ public sealed class SimulatedHeyGen(SimulatorOptions options, TimeProvider clock
 
     public static bool IsTerminal(string status) => status is "completed" or "failed";
 
-    /// <summary>Subtitles come with the video, or (scenario captionslate) one render delay later, as HeyGen has been seen to do.</summary>
+    /// <summary>
+    /// Subtitles come with the video, or (scenario captionslate) only after the completed video was read once, as HeyGen
+    /// has been seen to finish them seconds after the video.
+    /// </summary>
     public bool CaptionsReady(SimulatedVideo video) =>
         video.CaptionRequested && StatusOf(video) == "completed"
-        && (!video.Scenario.CaptionsLate || clock.GetUtcNow() - video.CreatedAt >= options.RenderDelay * 2);
+        && (!video.Scenario.CaptionsLate || _videoReads.GetValueOrDefault(video.VideoId) > 0);
 
     /// <summary>Counts reads of a video; with scenario expiredlink the first completed read hands out links that already expired.</summary>
     public int CountRead(SimulatedVideo video) => _videoReads.AddOrUpdate(video.VideoId, 1, (_, n) => n + 1);

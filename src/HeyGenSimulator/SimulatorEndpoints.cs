@@ -225,9 +225,10 @@ public static partial class SimulatorEndpoints
     private static JsonObject VideoDetail(SimulatedHeyGen sim, SimulatedVideo video, string baseUrl)
     {
         var status = sim.StatusOf(video);
+        var captions = sim.CaptionsReady(video);
         var detail = Fixture(status switch
         {
-            "completed" when sim.CaptionsReady(video) => "get-completed-captioned.json",
+            "completed" when captions => "get-completed-captioned.json",
             "completed" => "get-completed.json",
             "failed" => "get-failed.json",
             "processing" => "get-processing.json",
@@ -249,7 +250,7 @@ public static partial class SimulatorEndpoints
             data["thumbnail_url"] = Link($"{video.VideoId}.jpg");
             data["gif_url"] = Link($"{video.VideoId}.gif");
             data["duration"] = SimulatedHeyGen.VideoDuration;
-            if (sim.CaptionsReady(video))
+            if (captions)
             {
                 data["subtitle_url"] = Link($"{video.VideoId}.srt");
                 // Burned-in captions only with caption.style, which the app never asks for.

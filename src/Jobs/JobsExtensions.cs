@@ -38,6 +38,7 @@ public static class JobsExtensions
         services.AddScoped<GenerateVideoJob>();
         services.AddScoped<GenerationSweeper>();
         services.AddScoped<HeyGenDelivery>();
+        services.AddScoped<HeyGenReconciler>();
 
         var connectionString = builder.Configuration.StudioConnectionString();
         services.AddHangfire((sp, config) => config
@@ -106,6 +107,7 @@ public static class JobsExtensions
         public Task StartAsync(CancellationToken cancellationToken)
         {
             recurring.AddOrUpdate<GenerationSweeper>(GenerationSweeper.RecurringJobId, s => s.RunAsync(CancellationToken.None), Cron.Minutely());
+            recurring.AddOrUpdate<HeyGenReconciler>(HeyGenReconciler.RecurringJobId, r => r.RunAsync(CancellationToken.None), Cron.Minutely());
             return Task.CompletedTask;
         }
 

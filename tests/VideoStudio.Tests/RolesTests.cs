@@ -22,6 +22,6 @@ public class RolesTests
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
         Assert.NotEqual(HttpStatusCode.OK, (await client.GetAsync("/account/login")).StatusCode);
-        Assert.NotEqual(HttpStatusCode.OK, (await client.PostAsync("/webhooks/heygen", new StringContent("{}"))).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await client.PostAsync("/webhooks/heygen/any-token", new StringContent("{}"))).StatusCode);
     }
 }

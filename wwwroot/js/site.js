@@ -1,4 +1,5 @@
-// The few lines of behaviour HTML cannot express yet: tabs that follow the URL hash, modal dialogs, and card changes said aloud.
+// The few lines of behaviour HTML cannot express yet: tabs that follow the URL hash, modal dialogs, card changes said aloud
+// and script lengths counted as they are typed.
 (function () {
     "use strict";
 
@@ -54,6 +55,17 @@
         if (document.activeElement && document.activeElement !== document.body) return;
         var first = card.querySelector("button:not([disabled])");
         if (first) first.focus();
+    });
+
+    // Script editors count characters as they are typed, against HeyGen's limit for an AI video (the server says the same).
+    document.addEventListener("input", function (e) {
+        var editor = e.target.closest && e.target.closest("form.script-editor");
+        if (!editor || e.target.tagName !== "TEXTAREA") return;
+        var length = e.target.value.length;
+        var count = editor.querySelector("[data-char-count]");
+        if (count) count.textContent = length.toLocaleString("en-US");
+        var over = editor.querySelector("[data-over-limit]");
+        if (over) over.hidden = length <= Number(over.dataset.overLimit);
     });
 
     // Upload modal: the same checks as the server before sending, progress, cancel, drag and drop.

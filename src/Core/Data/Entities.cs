@@ -80,9 +80,21 @@ public class AiAvatarIntegration
     public IntegrationStatus Status { get; set; }
     public Guid? SecretId { get; set; }
     public string? AvatarId { get; set; }
+    /// <summary>The look for the short (9:16) slot; none means the short slot uses <see cref="AvatarId"/> too.</summary>
+    public string? ShortAvatarId { get; set; }
     public string? VoiceId { get; set; }
+    /// <summary>HeyGen's engine (avatar_iv, avatar_v, avatar_iii) when chosen; none lets HeyGen use its default.</summary>
+    public string? Engine { get; set; }
+    /// <summary>Renders this business keeps in flight at HeyGen at most; none means the configured default.</summary>
+    public int? MaxConcurrentRenders { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public IntegrationSecret? Secret { get; set; }
+    /// <summary>The endpoint registered at HeyGen for this business's webhooks, and its signing secret (encrypted).</summary>
+    public string? WebhookEndpointId { get; set; }
+    public Guid? WebhookSecretId { get; set; }
+    public IntegrationSecret? WebhookSecret { get; set; }
+    /// <summary>Opaque token in this business's webhook URL, so a delivery names whose secret verifies it.</summary>
+    public string? WebhookToken { get; set; }
 }
 
 /// <summary>An API key protected with ASP.NET Core Data Protection; only the hint is readable.</summary>
@@ -109,6 +121,10 @@ public class VideoAsset
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ReplacedAt { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }
+    /// <summary>Companion files in media storage: the player's poster image and its WebVTT captions.</summary>
+    public string? PosterKey { get; set; }
+    public string? CaptionsKey { get; set; }
+    public double? DurationSeconds { get; set; }
 }
 
 public class VideoGeneration
@@ -121,6 +137,8 @@ public class VideoGeneration
     public string? ErrorCode { get; set; }
     public string? ErrorMessage { get; set; }
     public int Attempts { get; set; }
+    /// <summary>Not sent yet because the business has as many renders in flight at HeyGen as it may.</summary>
+    public bool WaitsForRenderSlot { get; set; }
     public string? RequestedBy { get; set; }
     public Guid? AssetId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

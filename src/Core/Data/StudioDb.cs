@@ -106,8 +106,14 @@ public class StudioDb(DbContextOptions<StudioDb> options)
             e.HasOne<Business>().WithMany(b => b.Integrations).HasForeignKey(i => i.BusinessId);
             e.HasOne(i => i.Secret).WithMany().HasForeignKey(i => i.SecretId).OnDelete(DeleteBehavior.SetNull);
             e.Property(i => i.Provider).HasMaxLength(40);
+            e.HasOne(i => i.WebhookSecret).WithMany().HasForeignKey(i => i.WebhookSecretId).OnDelete(DeleteBehavior.SetNull);
+            e.HasIndex(i => i.WebhookToken).IsUnique();
             e.Property(i => i.AvatarId).HasMaxLength(200);
+            e.Property(i => i.ShortAvatarId).HasMaxLength(200);
             e.Property(i => i.VoiceId).HasMaxLength(200);
+            e.Property(i => i.Engine).HasMaxLength(40);
+            e.Property(i => i.WebhookEndpointId).HasMaxLength(200);
+            e.Property(i => i.WebhookToken).HasMaxLength(64);
         });
 
         builder.Entity<IntegrationSecret>(e => e.ToTable("integration_secrets"));
@@ -119,6 +125,8 @@ public class StudioDb(DbContextOptions<StudioDb> options)
             e.HasIndex(a => new { a.ContentId, a.Slot });
             e.Property(a => a.OriginalFileName).HasMaxLength(255);
             e.Property(a => a.ContentType).HasMaxLength(100);
+            e.Property(a => a.PosterKey).HasMaxLength(100);
+            e.Property(a => a.CaptionsKey).HasMaxLength(100);
         });
 
         builder.Entity<VideoGeneration>(e =>

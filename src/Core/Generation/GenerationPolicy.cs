@@ -49,4 +49,10 @@ public static class GenerationPolicy
         : IntegrationRefusal(facts.Integration) ?? ScriptRefusal(facts.Slot, facts.HasScript, facts.ScriptLength);
 
     public static bool MayStart(GenerationFacts facts) => !facts.Generating && Refusal(facts) is null;
+
+    /// <summary>
+    /// HeyGen answers 429 above 10 renders in flight on pay-as-you-go; a business keeps at most its limit in flight and
+    /// the next generations wait here, saying why.
+    /// </summary>
+    public static string QueueReason(int limit) => $"Queued — HeyGen renders {limit} at a time";
 }

@@ -116,6 +116,22 @@ public sealed class MediaStore(IOptions<MediaOptions> options)
 
     public void Delete(string storageKey) => File.Delete(PathOf(storageKey));
 
+    /// <summary>Writes a small companion file of an asset (its poster, its captions) whole or not at all.</summary>
+    public async Task SaveCompanionAsync(string storageKey, byte[] content, CancellationToken ct)
+    {
+        var tempPath = Path.Combine(TempFolder, $"{Guid.NewGuid():N}.part");
+        try
+        {
+            await File.WriteAllBytesAsync(tempPath, content, ct);
+            File.Move(tempPath, PathOf(storageKey), overwrite: true);
+        }
+        catch
+        {
+            Discard(tempPath);
+            throw;
+        }
+    }
+
     // The first read must see the whole container header, even from a stream that returns a few bytes at a time; later
     // reads gather a few hundred KB, so disk writes and hash updates come in large blocks rather than one per network packet.
     private static Task<int> ReadChunkAsync(Stream source, byte[] buffer, long soFar, CancellationToken ct) =>

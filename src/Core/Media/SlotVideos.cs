@@ -15,11 +15,11 @@ public static class SlotVideos
     /// </summary>
     public static async Task<VideoAsset> AttachAsync(
         StudioDb db, MediaStore store, Guid contentId, VideoSlot slot, StagedVideo staged,
-        VideoSource source, string originalFileName, string? userId, CancellationToken ct)
+        VideoSource source, string originalFileName, string? userId, CancellationToken ct, Guid? assetId = null)
     {
         var asset = new VideoAsset
         {
-            Id = Guid.NewGuid(),
+            Id = assetId ?? Guid.NewGuid(),
             ContentId = contentId,
             Slot = slot,
             Source = source,

@@ -59,7 +59,8 @@ public sealed class GenerateVideoJob(
         }
         var content = await db.Content.AsNoTracking().SingleAsync(c => c.Id == generation.ContentId, ct);
 
-        if (clock.GetUtcNow() - generation.CreatedAt > Options.GenerationTimeout)
+        // A generation waiting for one of the business's render slots has not started yet; its clock starts when it is sent.
+        if (!generation.WaitsForRenderSlot && clock.GetUtcNow() - (generation.SubmittedAt ?? generation.CreatedAt) > Options.GenerationTimeout)
         {
             await SettleAsync(generation, content, GenerationStatus.TimedOut, "timed_out", TimedOutMessage(Options.GenerationTimeout));
             return null;
@@ -141,11 +142,12 @@ public sealed class GenerateVideoJob(
             return await FailAsync(generation, content, code, refusal);
         }
 
-        generation.SubmittedAt ??= clock.GetUtcNow();
-        generation.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(CancellationToken.None);
+        if (generation.SubmittedAt is null && !await TakeRenderSlotAsync(generation, content.BusinessId, account.MaxConcurrentRenders ?? Options.MaxConcurrentRenders))
+        {
+            return Options.PollInterval;
+        }
         var videoId = await heygen.CreateVideoAsync(account.ApiKey,
-            new HeyGenVideoRequest(account.AvatarId, account.VoiceId, script!, generation.Slot.Facts().AspectRatio, Options.Resolution, null,
+            new HeyGenVideoRequest(account.AvatarFor(generation.Slot), account.VoiceId, script!, generation.Slot.Facts().AspectRatio, Options.Resolution, account.Engine,
                 $"{content.Title} · {generation.Slot.Title()}", generation.Id.ToString(), IdempotencyKey(generation.Id)),
             ct);
 
@@ -159,9 +161,55 @@ public sealed class GenerateVideoJob(
 
     public static string IdempotencyKey(Guid generationId) => generationId.ToString();
 
+    /// <summary>
+    /// Marks the generation sent (SubmittedAt, committed before the call) when the business has fewer than
+    /// <paramref name="limit"/> renders in flight, counting older generations already waiting as ahead of this one.
+    /// Otherwise it waits, shown on the card, instead of HeyGen answering 429.
+    /// </summary>
+    private async Task<bool> TakeRenderSlotAsync(VideoGeneration generation, Guid businessId, int limit)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        await GenerationLock.LockBusinessForTransactionAsync(db, businessId, CancellationToken.None);
+        var ahead = await db.VideoGenerations
+            .Where(g => g.Id != generation.Id && GenerationStatuses.Active.Contains(g.Status))
+            .Where(g => g.SubmittedAt != null || (g.WaitsForRenderSlot && g.CreatedAt < generation.CreatedAt))
+            .CountAsync(g => db.Content.Any(c => c.Id == g.ContentId && c.BusinessId == businessId), CancellationToken.None);
+        var now = clock.GetUtcNow();
+        var free = ahead < limit;
+        if (free)
+        {
+            generation.SubmittedAt = generation.UpdatedAt = now;
+            generation.WaitsForRenderSlot = false;
+        }
+        else if (!generation.WaitsForRenderSlot || now - generation.UpdatedAt > WaitingHeartbeat)
+        {
+            // Touched now and then, so the sweeper can tell a waiting generation from one whose chain was lost.
+            generation.WaitsForRenderSlot = true;
+            generation.UpdatedAt = now;
+        }
+        await db.SaveChangesAsync(CancellationToken.None);
+        await tx.CommitAsync(CancellationToken.None);
+        if (!free)
+        {
+            logger.LogInformation("Generation {GenerationId}: waits, {Ahead} renders of the business are in flight or ahead (limit {Limit}).", generation.Id, ahead, limit);
+        }
+        return free;
+    }
+
+    public static readonly TimeSpan WaitingHeartbeat = TimeSpan.FromMinutes(5);
+
     private async Task<TimeSpan?> PollAsync(VideoGeneration generation, Content content, HeyGenAccount account, CancellationToken ct)
     {
-        var video = await heygen.GetVideoAsync(account.ApiKey, generation.ProviderVideoId!, ct);
+        HeyGenVideo video;
+        try
+        {
+            video = await heygen.GetVideoAsync(account.ApiKey, generation.ProviderVideoId!, ct);
+        }
+        catch (HeyGenException e) when (e.Kind == HeyGenErrorKind.NotFound)
+        {
+            return await FailAsync(generation, content, e.KindName,
+                "HeyGen no longer knows this video (it may have been deleted there, or the API key belongs to another account now). Generate it again.");
+        }
         if (video.IsFailed)
         {
             return await FailAsync(generation, content, "render_failed", RenderFailure(video.FailureMessage ?? video.FailureCode));
@@ -177,34 +225,155 @@ public sealed class GenerateVideoJob(
             return Options.PollInterval;
         }
 
-        var staged = await DownloadVideoAsync(account, video, ct);
+        (var staged, video) = await DownloadVideoAsync(account, video, ct);
+        // The poster and captions come with the video when they are ready, so the card shows them from its first update.
+        var assetId = Guid.NewGuid();
+        var (poster, captions) = await StoreCompanionsAsync(generation, assetId, video, wantPoster: true, wantCaptions: true);
         var now = clock.GetUtcNow();
         // One explicit transaction: the slot's new video and the generation's completion commit together, so a crash cannot
         // leave one without the other and make a later run attach twice.
         await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        var asset = await SlotVideos.AttachAsync(db, store, content.Id, generation.Slot, staged, VideoSource.Ai,
-            FileNameFor(content, generation.Slot, staged.Format), generation.RequestedBy, CancellationToken.None);
+        VideoAsset? asset = null;
         try
         {
+            asset = await SlotVideos.AttachAsync(db, store, content.Id, generation.Slot, staged, VideoSource.Ai,
+                FileNameFor(content, generation.Slot, staged.Format), generation.RequestedBy, CancellationToken.None, assetId);
             generation.Status = GenerationStatus.Completed;
             generation.FinishedAt = generation.UpdatedAt = now;
             generation.ErrorCode = generation.ErrorMessage = null;
             generation.AssetId = asset.Id;
+            (asset.PosterKey, asset.CaptionsKey, asset.DurationSeconds) = (poster, captions, video.Duration);
             Record(generation, content, VideoEventLog.Succeeded, null, now).AssetId = asset.Id;
             await db.SaveChangesAsync(CancellationToken.None);
             await tx.CommitAsync(CancellationToken.None);
         }
         catch
         {
-            store.Delete(asset.StorageKey);
+            foreach (var key in new[] { asset?.StorageKey, poster, captions }.OfType<string>())
+            {
+                store.Delete(key);
+            }
             throw;
         }
         logger.LogInformation("Generation {GenerationId}: completed as asset {AssetId}.", generation.Id, asset.Id);
+        CaptionsLaterIfMissing(generation, asset);
         return null;
     }
 
+    /// <summary>
+    /// The poster and captions of a completed generation's video, for the job scheduled when they were not ready (HeyGen
+    /// finishes subtitles seconds after the video) or for a caption webhook. Safe to run any number of times.
+    /// </summary>
+    [JobDisplayName("Fetch poster and captions · {0}")]
+    [AutomaticRetry(Attempts = 2, DelaysInSeconds = [30, 60])]
+    public async Task FetchCompanionsAsync(Guid generationId, CancellationToken ct)
+    {
+        // Waits its turn: the generation's own steps hold the lock for seconds at most.
+        await using var guard = await GenerationLock.TakeAsync(db, generationId, ct);
+        var generation = await db.VideoGenerations.AsNoTracking().SingleOrDefaultAsync(g => g.Id == generationId, ct);
+        if (generation is not { Status: GenerationStatus.Completed, AssetId: { } assetId, ProviderVideoId: { } videoId })
+        {
+            return;
+        }
+        var asset = await db.VideoAssets.SingleAsync(a => a.Id == assetId, ct);
+        if (asset is { PosterKey: not null, CaptionsKey: not null })
+        {
+            return;
+        }
+        var businessId = await db.Content.Where(c => c.Id == generation.ContentId).Select(c => c.BusinessId).SingleAsync(ct);
+        HeyGenAccount? account;
+        try
+        {
+            account = await secrets.AccountForAsync(db, businessId, ct);
+        }
+        catch (CryptographicException)
+        {
+            return;
+        }
+        if (account is null)
+        {
+            return;
+        }
+        HeyGenVideo video;
+        try
+        {
+            video = await heygen.GetVideoAsync(account.ApiKey, videoId, ct);
+        }
+        catch (HeyGenException e) when (e.IsTransient)
+        {
+            CaptionsLaterIfMissing(generation, asset);
+            return;
+        }
+        catch (HeyGenException)
+        {
+            return;
+        }
+        var (poster, captions) = await StoreCompanionsAsync(generation, asset.Id, video, asset.PosterKey is null, asset.CaptionsKey is null);
+        asset.PosterKey ??= poster;
+        asset.CaptionsKey ??= captions;
+        asset.DurationSeconds ??= video.Duration;
+        await db.SaveChangesAsync(CancellationToken.None);
+        CaptionsLaterIfMissing(generation, asset);
+    }
+
+    /// <summary>Asks again later while the captions are missing and HeyGen may still be finishing them.</summary>
+    private void CaptionsLaterIfMissing(VideoGeneration generation, VideoAsset asset)
+    {
+        if (asset.CaptionsKey is null && clock.GetUtcNow() - (generation.FinishedAt ?? clock.GetUtcNow()) < Options.CaptionWait)
+        {
+            ScheduleCompanions(generation, Options.PollInterval);
+        }
+    }
+
+    private void ScheduleCompanions(VideoGeneration generation, TimeSpan delay) =>
+        jobs.Schedule<GenerateVideoJob>(j => j.FetchCompanionsAsync(generation.Id, CancellationToken.None), delay);
+
+    /// <summary>
+    /// Writes what HeyGen has ready of an asset's poster (its thumbnail) and captions (its SRT as WebVTT); returns their
+    /// storage keys, null for what is not ready. A failure here costs only the companion, never the video.
+    /// </summary>
+    private async Task<(string? Poster, string? Captions)> StoreCompanionsAsync(
+        VideoGeneration generation, Guid assetId, HeyGenVideo video, bool wantPoster, bool wantCaptions)
+    {
+        var ct = CancellationToken.None;
+        string? poster = null, captions = null;
+        try
+        {
+            if (wantPoster && video.ThumbnailUrl is { } thumbnail
+                && await DownloadSmallAsync(thumbnail, MaxPosterBytes, ct) is var image && PosterFormat.Detect(image) is { } format)
+            {
+                var key = $"{assetId:N}.poster.{format.Extension}";
+                await store.SaveCompanionAsync(key, image, ct);
+                poster = key;
+            }
+            if (wantCaptions && video.SubtitleUrl is { } subtitles)
+            {
+                var srt = System.Text.Encoding.UTF8.GetString(await DownloadSmallAsync(subtitles, MaxCaptionBytes, ct));
+                var key = $"{assetId:N}.captions.vtt";
+                await store.SaveCompanionAsync(key, System.Text.Encoding.UTF8.GetBytes(WebVtt.FromSrt(srt)), ct);
+                captions = key;
+            }
+        }
+        catch (Exception e) when (e is HeyGenException or MediaRejectedException or IOException or HttpRequestException)
+        {
+            logger.LogWarning("Generation {GenerationId}: poster or captions not stored yet: {Error}", generation.Id, e.Message);
+        }
+        return (poster, captions);
+    }
+
+    private const long MaxPosterBytes = 10 << 20;
+    private const long MaxCaptionBytes = 1 << 20;
+
+    private async Task<byte[]> DownloadSmallAsync(string url, long maxBytes, CancellationToken ct)
+    {
+        using var response = await heygen.DownloadAsync(url, ct);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        return await body.ReadAtMostAsync(maxBytes, ct)
+            ?? throw new MediaRejectedException($"HeyGen's file is larger than {MediaStore.FormatBytes(maxBytes)}.", "too_large");
+    }
+
     /// <summary>Streams the finished file into staging; an expired link is renewed once by a fresh GET of the video.</summary>
-    private async Task<StagedVideo> DownloadVideoAsync(HeyGenAccount account, HeyGenVideo video, CancellationToken ct)
+    private async Task<(StagedVideo Staged, HeyGenVideo Video)> DownloadVideoAsync(HeyGenAccount account, HeyGenVideo video, CancellationToken ct)
     {
         for (var renewed = false; ; renewed = true)
         {
@@ -216,7 +385,7 @@ public sealed class GenerateVideoJob(
             {
                 using var response = await heygen.DownloadAsync(video.VideoUrl, ct);
                 await using var body = await response.Content.ReadAsStreamAsync(ct);
-                return await store.StageAsync(body, Options.MaxDownloadBytes, ct);
+                return (await store.StageAsync(body, Options.MaxDownloadBytes, ct), video);
             }
             catch (HeyGenException e) when (e.Kind == HeyGenErrorKind.LinkExpired && !renewed)
             {

@@ -63,6 +63,15 @@ public sealed class GenerationLock : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Serialises one business's "may this generation be sent now" decisions until the caller's transaction ends, so two
+    /// workers cannot both take the last render slot.
+    /// </summary>
+    public static Task LockBusinessForTransactionAsync(StudioDb db, Guid businessId, CancellationToken ct) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({BusinessLockClass}, {KeyOf(businessId)})", ct);
+
+    private const int BusinessLockClass = 0x4842;
+
     private static int KeyOf(Guid id)
     {
         Span<byte> bytes = stackalloc byte[16];

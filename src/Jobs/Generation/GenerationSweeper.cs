@@ -21,9 +21,13 @@ public sealed class GenerationSweeper(StudioDb db, IBackgroundJobClient jobs, IO
     public async Task RunAsync(CancellationToken ct)
     {
         // A minute of grace, so a chain that is about to time out the generation itself does it first.
-        var overdue = clock.GetUtcNow() - options.Value.GenerationTimeout - TimeSpan.FromMinutes(1);
+        var now = clock.GetUtcNow();
+        var overdue = now - options.Value.GenerationTimeout - TimeSpan.FromMinutes(1);
+        // One waiting for a render slot is overdue only when its chain stopped touching it.
+        var silent = now - GenerateVideoJob.WaitingHeartbeat * 2;
         var ids = await db.VideoGenerations.AsNoTracking()
-            .Where(g => GenerationStatuses.Active.Contains(g.Status) && g.CreatedAt < overdue)
+            .Where(g => GenerationStatuses.Active.Contains(g.Status))
+            .Where(g => g.WaitsForRenderSlot ? g.UpdatedAt < silent : (g.SubmittedAt ?? g.CreatedAt) < overdue)
             .Select(g => g.Id)
             .ToListAsync(ct);
         foreach (var id in ids)

@@ -78,16 +78,16 @@ public sealed class HeyGenDelivery(StudioDb db, IBackgroundJobClient jobs, ILogg
         return secrets.Any(secret => CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body), given));
     }
 
-    public static void Enqueue(IBackgroundJobClient jobs, Guid? businessId, HeyGenEvent delivery) =>
+    public static void Enqueue(IBackgroundJobClient jobs, Guid businessId, HeyGenEvent delivery) =>
         jobs.Enqueue<HeyGenDelivery>(d => d.HandleAsync(businessId, delivery.EventType, delivery.VideoId, delivery.CallbackId, CancellationToken.None));
 
     /// <summary>
     /// Finds the generation the delivery names (callback_id = generation id, or the video id) within the business whose
-    /// endpoint secret verified it (any business when <paramref name="businessId"/> is null), and runs its next step now.
+    /// endpoint secret verified it, and runs its next step now. Another business's generation is not found, so nothing changes.
     /// </summary>
     [JobDisplayName("HeyGen webhook {1}")]
     [AutomaticRetry(Attempts = 3, DelaysInSeconds = [10, 30, 60])]
-    public async Task HandleAsync(Guid? businessId, string eventType, string? videoId, string? callbackId, CancellationToken ct)
+    public async Task HandleAsync(Guid businessId, string eventType, string? videoId, string? callbackId, CancellationToken ct)
     {
         if (!HeyGenEvent.Handled.Contains(eventType))
         {
@@ -96,7 +96,7 @@ public sealed class HeyGenDelivery(StudioDb db, IBackgroundJobClient jobs, ILogg
         var byCallback = Guid.TryParse(callbackId, out var id) ? id : (Guid?)null;
         var generation = await db.VideoGenerations.AsNoTracking()
             .Where(g => g.Id == byCallback || (videoId != null && g.ProviderVideoId == videoId))
-            .Where(g => businessId == null || db.Content.Any(c => c.Id == g.ContentId && c.BusinessId == businessId))
+            .Where(g => db.Content.Any(c => c.Id == g.ContentId && c.BusinessId == businessId))
             .Select(g => new { g.Id, g.Status, g.ProviderVideoId })
             .FirstOrDefaultAsync(ct);
         if (generation is null || (generation.ProviderVideoId is not null && videoId is not null && generation.ProviderVideoId != videoId))
@@ -107,6 +107,10 @@ public sealed class HeyGenDelivery(StudioDb db, IBackgroundJobClient jobs, ILogg
         if (generation.Status.IsActive())
         {
             GenerateVideoJob.Enqueue(jobs, generation.Id);
+        }
+        else if (generation.Status == GenerationStatus.Completed && eventType == "avatar_video_caption.success")
+        {
+            jobs.Enqueue<GenerateVideoJob>(j => j.FetchCompanionsAsync(generation.Id, CancellationToken.None));
         }
     }
 }

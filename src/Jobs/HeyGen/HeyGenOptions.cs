@@ -1,3 +1,5 @@
+using VideoStudio.Core.Generation;
+
 namespace VideoStudio.Jobs.HeyGen;
 
 /// <summary>Configuration section "HeyGen".</summary>
@@ -31,8 +33,14 @@ public sealed class HeyGenOptions
 
     public long MaxDownloadBytes { get; set; } = 2L << 30;
 
-    /// <summary>The secret of the webhook endpoint registered at HeyGen; webhooks are refused while it is empty.</summary>
-    public string? WebhookSecret { get; set; }
+    /// <summary>Renders one business keeps in flight at HeyGen (HeyGen answers 429 above 10 on pay-as-you-go); more wait here.</summary>
+    public int MaxConcurrentRenders { get; set; } = 10;
+
+    /// <summary>USD per second of video by engine, for the estimate beside Generate; HeyGen's published rates by default.</summary>
+    public Dictionary<string, decimal> PricePerSecond { get; set; } = new(RenderEstimate.DefaultPricePerSecond);
+
+    /// <summary>How long after the video the job keeps asking for its subtitles, which HeyGen may finish seconds later.</summary>
+    public TimeSpan CaptionWait { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>A delivery whose Heygen-Timestamp is further than this from now is refused (HeyGen documents ~5 min).</summary>
     public TimeSpan WebhookTolerance { get; set; } = TimeSpan.FromMinutes(5);

@@ -13,6 +13,7 @@ namespace VideoStudio.Jobs.HeyGen;
 public sealed class HeyGenSecrets(IDataProtectionProvider protection)
 {
     private readonly IDataProtector _protector = protection.CreateProtector("VideoStudio.HeyGen.ApiKey.v1");
+    private readonly IDataProtector _webhookProtector = protection.CreateProtector("VideoStudio.HeyGen.WebhookSecret.v1");
 
     public IntegrationSecret Protect(string apiKey) => new()
     {
@@ -23,6 +24,17 @@ public sealed class HeyGenSecrets(IDataProtectionProvider protection)
     };
 
     public string Unprotect(IntegrationSecret secret) => _protector.Unprotect(secret.Ciphertext);
+
+    /// <summary>The signing secret HeyGen returned for a webhook endpoint, stored like the key and never shown.</summary>
+    public IntegrationSecret ProtectWebhookSecret(string secret) => new()
+    {
+        Id = Guid.NewGuid(),
+        Ciphertext = _webhookProtector.Protect(secret),
+        Hint = "",
+        CreatedAt = DateTimeOffset.UtcNow,
+    };
+
+    public string UnprotectWebhookSecret(IntegrationSecret secret) => _webhookProtector.Unprotect(secret.Ciphertext);
 
     /// <summary>Short keys get no hint: four characters of an eight-character key would give half of it away.</summary>
     public static string HintOf(string apiKey) => apiKey.Length >= 12 ? apiKey[^4..] : "";
@@ -38,12 +50,26 @@ public sealed class HeyGenSecrets(IDataProtectionProvider protection)
         {
             return null;
         }
-        return new HeyGenAccount(Unprotect(integration.Secret!), integration.AvatarId!, integration.VoiceId!);
+        return new HeyGenAccount(Unprotect(integration.Secret!), integration.AvatarId!, integration.VoiceId!)
+        {
+            ShortAvatarId = integration.ShortAvatarId is { Length: > 0 } shortAvatar ? shortAvatar : null,
+            Engine = integration.Engine,
+            MaxConcurrentRenders = integration.MaxConcurrentRenders,
+        };
     }
 }
 
 /// <summary>Lives only in memory for one call; never stored, logged or passed to a job.</summary>
 public sealed record HeyGenAccount(string ApiKey, string AvatarId, string VoiceId)
 {
-    public override string ToString() => $"HeyGenAccount {{ AvatarId = {AvatarId}, VoiceId = {VoiceId} }}";
+    public string? ShortAvatarId { get; init; }
+
+    public string? Engine { get; init; }
+
+    public int? MaxConcurrentRenders { get; init; }
+
+    /// <summary>The look a slot renders with: the short slot's own portrait look when one is chosen.</summary>
+    public string AvatarFor(VideoSlot slot) => slot == VideoSlot.Short && ShortAvatarId is not null ? ShortAvatarId : AvatarId;
+
+    public override string ToString() => $"HeyGenAccount {{ AvatarId = {AvatarId}, ShortAvatarId = {ShortAvatarId}, VoiceId = {VoiceId} }}";
 }

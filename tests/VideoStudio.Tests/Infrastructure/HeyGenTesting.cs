@@ -15,8 +15,6 @@ namespace VideoStudio.Tests.Infrastructure;
 /// <summary>One HeyGen simulator for the test run, on its own Kestrel port: the app under test reaches it over real HTTP.</summary>
 public static class HeyGenSim
 {
-    public const string WebhookSecret = "test-webhook-secret";
-
     private static readonly Lazy<SimulatorHost> Shared = new(() =>
         SimulatorHost.StartAsync(new SimulatorOptions { RenderDelay = TimeSpan.Zero, SlowCreateDelay = TimeSpan.FromSeconds(2) }).GetAwaiter().GetResult());
 
@@ -52,6 +50,19 @@ public static class HeyGenTenantExtensions
         });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return await admin.Client.GetDocumentAsync(response.Headers.Location!.OriginalString);
+    }
+
+    /// <summary>
+    /// Registers the business's webhook through the settings page, as an admin does; returns the URL path HeyGen was
+    /// given and the signing secret the simulator issued for it.
+    /// </summary>
+    public static async Task<(string Path, string Secret)> RegisterWebhookAsync(this Tenant admin, string apiKey)
+    {
+        var page = await admin.Client.GetDocumentAsync("/settings/integrations");
+        var response = await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#webhook-register-form")!, []);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var endpoint = Assert.Single(HeyGenSim.State.EndpointsFor(apiKey));
+        return (new Uri(endpoint.Url).AbsolutePath, endpoint.Secret);
     }
 
     /// <summary>A queued generation, as the Generate handler inserts it.</summary>

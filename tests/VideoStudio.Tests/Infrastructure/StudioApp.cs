@@ -48,7 +48,8 @@ public sealed class StudioApp : WebApplicationFactory<Program>
         // Tests run the generation job's steps themselves, against the simulator over real HTTP.
         builder.UseSetting("Studio:RunJobs", "false");
         builder.UseSetting("HeyGen:BaseUrl", HeyGenSim.Host.BaseUrl);
-        builder.UseSetting("HeyGen:WebhookSecret", HeyGenSim.WebhookSecret);
+        // Where HeyGen would reach the app; the tests deliver webhooks themselves, signed with the secret the simulator issued.
+        builder.UseSetting("Studio:PublicUrl", "https://studio.example");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureServices(services => services.ConfigureDbContext<StudioDb>(o => o.AddInterceptors(Outage)));
         // Streams notice lost access within a second, so tests of it do not wait the production five.

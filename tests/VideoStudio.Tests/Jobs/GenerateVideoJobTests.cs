@@ -234,9 +234,9 @@ public class GenerateVideoJobTests
         Assert.NotNull(await _app.StepAsync(generationId));
         Assert.Equal(GenerationStatus.Processing, (await _app.GenerationAsync(generationId)).Status);
 
-        // As if the render had been running for 21 minutes (the default timeout is 20).
+        // As if the render had been sent 21 minutes ago (the default timeout is 20).
         await _app.WithDbAsync(db => db.VideoGenerations.Where(g => g.Id == generationId)
-            .ExecuteUpdateAsync(s => s.SetProperty(g => g.CreatedAt, DateTimeOffset.UtcNow.AddMinutes(-21))));
+            .ExecuteUpdateAsync(s => s.SetProperty(g => g.CreatedAt, DateTimeOffset.UtcNow.AddMinutes(-22)).SetProperty(g => g.SubmittedAt, DateTimeOffset.UtcNow.AddMinutes(-21))));
         Assert.Null(await _app.StepAsync(generationId));
 
         var timedOut = await _app.GenerationAsync(generationId);
@@ -373,6 +373,104 @@ public class GenerateVideoJobTests
         var waiting = await _app.GenerationAsync(second);
         Assert.Equal((GenerationStatus.Queued, 0), (waiting.Status, waiting.Attempts));
         Assert.Empty(HeyGenSim.State.SubmissionsFor(second.ToString()));
+    }
+
+    [Fact]
+    public async Task A_finished_render_brings_its_poster_captions_and_duration_which_only_members_can_fetch()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey());
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(shortScript: "Three new pieces, sixty seconds."), VideoSlot.Short);
+
+        await _app.DriveAsync(generationId);
+
+        var assetId = (await _app.GenerationAsync(generationId)).AssetId;
+        var asset = await _app.WithDbAsync(db => db.VideoAssets.AsNoTracking().SingleAsync(a => a.Id == assetId));
+        Assert.Equal(SimulatedHeyGen.VideoDuration, asset.DurationSeconds);
+        Assert.Equal($"{asset.Id:N}.poster.jpg", asset.PosterKey);
+        Assert.Equal($"{asset.Id:N}.captions.vtt", asset.CaptionsKey);
+
+        var poster = await tenant.Client.GetAsync($"/media/{asset.PosterKey}");
+        Assert.Equal((HttpStatusCode.OK, "image/jpeg"), (poster.StatusCode, poster.Content.Headers.ContentType?.MediaType));
+        var captions = await tenant.Client.GetAsync($"/media/{asset.CaptionsKey}");
+        Assert.Equal((HttpStatusCode.OK, "text/vtt"), (captions.StatusCode, captions.Content.Headers.ContentType?.MediaType));
+        var vtt = await captions.Content.ReadAsStringAsync();
+        Assert.StartsWith("WEBVTT", vtt);
+        Assert.Contains("00:00:00.000 --> 00:00:02.000", vtt);
+        Assert.Contains("Three new pieces,", vtt);
+        var stranger = await _app.CreateTenantAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.Client.GetAsync($"/media/{asset.CaptionsKey}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Captions_that_HeyGen_finishes_after_the_video_are_fetched_by_the_follow_up_job()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey("captionslate"));
+        var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Short);
+        await _app.DriveAsync(generationId);
+        var assetId = (await _app.GenerationAsync(generationId)).AssetId;
+        Assert.Null(await _app.WithDbAsync(db => db.VideoAssets.Where(a => a.Id == assetId).Select(a => a.CaptionsKey).SingleAsync()));
+        var scheduled = _app.Services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledJobs(0, 10_000);
+        Assert.Contains(scheduled, j => j.Value.Job.Method.Name == nameof(GenerateVideoJob.FetchCompanionsAsync) && Equals(j.Value.Job.Args[0], generationId));
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<GenerateVideoJob>().FetchCompanionsAsync(generationId, CancellationToken.None);
+        }
+
+        Assert.NotNull(await _app.WithDbAsync(db => db.VideoAssets.Where(a => a.Id == assetId).Select(a => a.CaptionsKey).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Beyond_the_business_render_limit_a_generation_waits_here_and_goes_when_a_render_finishes()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var key = HeyGenSim.NewKey();
+        await tenant.ConfigureHeyGenAsync(key);
+        await _app.WithDbAsync(db => db.AiAvatarIntegrations.Where(i => i.BusinessId == tenant.BusinessId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.MaxConcurrentRenders, 1)));
+        var first = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
+        var second = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
+        Assert.NotNull(await _app.StepAsync(first));
+
+        Assert.NotNull(await _app.StepAsync(second));
+
+        var waiting = await _app.GenerationAsync(second);
+        Assert.Equal((GenerationStatus.Queued, true, null), (waiting.Status, waiting.WaitsForRenderSlot, waiting.SubmittedAt));
+        Assert.Empty(HeyGenSim.State.SubmissionsFor(second.ToString()));
+        Assert.Equal(1, HeyGenSim.State.CreateCallsFor(key));
+
+        await _app.DriveAsync(first);
+        Assert.NotNull(await _app.StepAsync(second));
+
+        var sent = await _app.GenerationAsync(second);
+        Assert.Equal((GenerationStatus.Submitted, false), (sent.Status, sent.WaitsForRenderSlot));
+        Assert.Single(HeyGenSim.State.SubmissionsFor(second.ToString()));
+    }
+
+    [Fact]
+    public async Task The_reconciler_asks_for_statuses_in_one_call_and_steps_the_renders_HeyGen_has_settled()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey("neverfinish"));
+        var running = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
+        var lost = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Short);
+        Assert.NotNull(await _app.StepAsync(running));
+        Assert.NotNull(await _app.StepAsync(lost));
+        await _app.WithDbAsync(db => db.VideoGenerations.Where(g => g.Id == lost)
+            .ExecuteUpdateAsync(s => s.SetProperty(g => g.ProviderVideoId, "00000000000000000000000000000000")));
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<HeyGenReconciler>().RunAsync(CancellationToken.None);
+        }
+
+        var enqueued = _app.Services.GetRequiredService<JobStorage>().GetMonitoringApi().EnqueuedJobs("default", 0, 10_000).Select(j => j.Value.Job).ToList();
+        Assert.Contains(enqueued, j => j.Type == typeof(GenerateVideoJob) && Equals(j.Args[0], lost));
+        Assert.DoesNotContain(enqueued, j => j.Type == typeof(GenerateVideoJob) && Equals(j.Args[0], running));
+        Assert.Null(await _app.StepAsync(lost));
+        Assert.Equal(("not_found", GenerationStatus.Failed), ((await _app.GenerationAsync(lost)).ErrorCode, (await _app.GenerationAsync(lost)).Status));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public class AntiforgeryTests
     private readonly StudioApp _app = StudioApp.Instance;
 
     // Protected by HeyGen's signature instead: HeyGen cannot hold a user's antiforgery token.
-    private static readonly string[] SignedWebhooks = ["/webhooks/heygen"];
+    private static readonly string[] SignedWebhooks = ["/webhooks/heygen/{token}"];
 
     // Refused before any token matters to everyone but site admins (JobsDashboardTests); Hangfire checks its own token for them.
     private static readonly string[] SiteAdminOnly = ["/hangfire/{**path}"];

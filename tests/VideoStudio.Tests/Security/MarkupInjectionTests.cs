@@ -54,8 +54,13 @@ public class MarkupInjectionTests
         await using var stream = await CardStream.OpenAsync(admin.Client, id);
 
         await admin.UploadAsync(page, id, "long", Videos.Mp4, HostileFileName);
-        // HeyGen's "avatar not found" answer is told to the editor with the avatar ID the admin typed.
-        var settings = await admin.SaveHeyGenSettingsAsync(HeyGenSim.NewKey(), HostileLines, HeyGenSim.Voice);
+        // HeyGen's "avatar not found" answer is told to the editor with the avatar ID stored before IDs were checked with HeyGen.
+        await admin.ConfigureHeyGenAsync(HeyGenSim.NewKey(), avatarId: HostileLines);
+        // Saving it again is refused, quoting the ID HeyGen does not know.
+        var form = (await admin.Client.GetDocumentAsync("/settings/integrations")).QuerySelector<IHtmlFormElement>("#heygen-settings-form")!;
+        var refused = await admin.Client.SubmitAsync(form, new() { ["Input.AvatarId"] = HostileLines + "-again", ["Input.VoiceId"] = HeyGenSim.Voice, ["Input.Active"] = "true" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var settings = await refused.ParseAsync();
         await admin.Client.HtmxPostAsync(page, $"/content/{id}?handler=Generate&slot=short");
         var generationId = await _app.WithDbAsync(db => db.VideoGenerations.Where(g => g.ContentId == id).Select(g => g.Id).SingleAsync());
         await _app.DriveAsync(generationId);
@@ -66,7 +71,7 @@ public class MarkupInjectionTests
         Assert.Equal(HostileFileName, uploaded.QuerySelector("#video-card-long-delete")!.GetAttribute("data-file-name"));
         Assert.Contains(HostileLines.ReplaceLineEndings(), failed.TextContent.ReplaceLineEndings());
         AssertInert(settings);
-        Assert.Equal(HostileLines, settings.QuerySelector<IHtmlInputElement>("#avatar-id")!.Value);
+        Assert.Contains((HostileLines + "-again").ReplaceLineEndings(), settings.QuerySelector("#heygen-problems")!.TextContent.ReplaceLineEndings());
     }
 
     [Fact]

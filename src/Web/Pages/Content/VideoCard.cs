@@ -7,6 +7,7 @@ using NpgsqlTypes;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Core.Generation;
+using VideoStudio.Core.Media;
 
 namespace VideoStudio.Web.Pages.Content;
 
@@ -32,6 +33,19 @@ public sealed record VideoCard(
     string? Announcement,
     string? AnnouncementKey)
 {
+    /// <summary>The current video's poster, WebVTT captions and length, when HeyGen made it (our copies, never HeyGen's links).</summary>
+    public string? PosterUrl { get; init; }
+    public string? CaptionsUrl { get; init; }
+    public double? DurationSeconds { get; init; }
+
+    /// <summary>The generation waits before it is sent: the business has as many renders in flight as it may (null = the default).</summary>
+    public bool WaitsForRenderSlot { get; init; }
+    public int? RenderLimit { get; init; }
+
+    /// <summary>What the next render may take and cost, from the script's length and the chosen engine; null when none can start.</summary>
+    public int? ScriptLength { get; init; }
+    public string? Engine { get; init; }
+
     /// <summary>A one-off message for this response only (a refused action), shown as an alert on the card.</summary>
     public string? Message { get; init; }
 
@@ -63,19 +77,21 @@ public sealed record VideoCard(
                coalesce(CASE s.slot WHEN 'long' THEN c.video_script ELSE c.short_video_script END ~ '\S', false) AS has_script,
                coalesce(length(CASE s.slot WHEN 'long' THEN c.video_script ELSE c.short_video_script END), 0) AS script_length,
                coalesce(i.secret_id IS NOT NULL, false) AS has_key,
-               i.avatar_id, i.voice_id,
+               i.avatar_id, i.voice_id, i.engine, i.max_concurrent_renders,
                a.id AS asset_id, a.original_file_name AS video_file_name, a.source AS asset_source,
+               a.poster_key, a.captions_key, a.duration_seconds,
                changed.last_asset_change, changed.last_deleted_at,
-               g.id AS generation_id, g.status AS generation_status, g.error_message, g.updated_at AS generation_updated_at
+               g.id AS generation_id, g.status AS generation_status, g.error_message, g.updated_at AS generation_updated_at,
+               g.waits_for_render_slot
         FROM content c
         CROSS JOIN unnest(@slots) WITH ORDINALITY AS s(slot, position)
         LEFT JOIN ai_avatar_integrations i ON i.business_id = c.business_id AND i.provider = 'heygen' AND i.status = 'active'
         LEFT JOIN LATERAL (
-            SELECT id, status, error_message, updated_at FROM video_generations
+            SELECT id, status, error_message, updated_at, waits_for_render_slot FROM video_generations
             WHERE content_id = c.id AND slot = s.slot
             ORDER BY created_at DESC LIMIT 1) g ON true
         LEFT JOIN LATERAL (
-            SELECT id, original_file_name, source FROM video_assets
+            SELECT id, original_file_name, source, poster_key, captions_key, duration_seconds FROM video_assets
             WHERE content_id = c.id AND slot = s.slot AND replaced_at IS NULL AND deleted_at IS NULL
             ORDER BY created_at DESC LIMIT 1) a ON true
         LEFT JOIN LATERAL (
@@ -118,6 +134,12 @@ public sealed record VideoCard(
         public bool HasKey { get; init; }
         public string? AvatarId { get; init; }
         public string? VoiceId { get; init; }
+        public string? Engine { get; init; }
+        public int? MaxConcurrentRenders { get; init; }
+        public string? PosterKey { get; init; }
+        public string? CaptionsKey { get; init; }
+        public double? DurationSeconds { get; init; }
+        public bool? WaitsForRenderSlot { get; init; }
         public Guid? AssetId { get; init; }
         public string? VideoFileName { get; init; }
         public string? AssetSource { get; init; }
@@ -162,7 +184,16 @@ public sealed record VideoCard(
             var card = new VideoCard(contentId, slot, state, VideoUrl, VideoFileName, HasScript, facts.Integration,
                 GenerationPolicy.Refusal(facts), GenerationPolicy.MayStart(facts),
                 TimedOut: status == Core.GenerationStatus.TimedOut, FailureMessage: failed ? ErrorMessage : null,
-                announcement, key);
+                announcement, key)
+            {
+                PosterUrl = PosterKey is null ? null : SlotVideos.UrlOf(PosterKey),
+                CaptionsUrl = CaptionsKey is null ? null : SlotVideos.UrlOf(CaptionsKey),
+                DurationSeconds = VideoUrl is null ? null : DurationSeconds,
+                WaitsForRenderSlot = generating && WaitsForRenderSlot == true,
+                RenderLimit = MaxConcurrentRenders,
+                ScriptLength = GenerationPolicy.MayStart(facts) ? ScriptLength : null,
+                Engine = GenerationPolicy.MayStart(facts) ? Engine : null,
+            };
             return new SlotSnapshot(BusinessId, facts, card);
         }
     }

@@ -107,6 +107,38 @@ public class GenerateTests(BrowserApp app) : BrowserTest(app)
         await Expect(card).ToHaveAttributeAsync("data-state", "video", new() { Timeout = 30_000 });
     }
 
+    [Fact]
+    public async Task Both_slots_show_an_estimate_then_finish_live_with_posters_captions_and_their_length()
+    {
+        var editor = await App.CreateEditorAsync();
+        await editor.ConfigureHeyGenAsync();
+        var id = await editor.CreateContentAsync("Spring collection", script: "Welcome to the spring collection. Here is what is new this season.",
+            shortScript: "Spring is here. Three new pieces, sixty seconds.");
+        var page = await SignInAsync(editor);
+        await page.GotoAsync($"/content/{id}");
+
+        foreach (var (title, slot) in new[] { ("Long Social Video", VideoSlot.Long), ("Short Social Video", VideoSlot.Short) })
+        {
+            var card = Card(page, title);
+            await Expect(card.Locator(".estimate")).ToContainTextAsync("about 5 s · about $0.");
+            await card.GetByRole(AriaRole.Button, new() { Name = "Generate AI Video" }).ClickAsync();
+            await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Creating AI Video" })).ToBeDisabledAsync();
+            await App.FinishRenderAsync(id, slot);
+            await Expect(card).ToHaveAttributeAsync("data-state", "video", new() { Timeout = 30_000 });
+            await Expect(card.Locator("video")).ToHaveAttributeAsync("poster", new Regex(@"^/media/[0-9a-f]{32}\.poster\.jpg$"), new() { Timeout = 30_000 });
+            await Expect(card.Locator("video track[kind=captions]")).ToHaveAttributeAsync("src", new Regex(@"\.captions\.vtt$"));
+            await Expect(card.Locator(".duration")).ToHaveTextAsync("0:04");
+        }
+
+        var width = await page.EvaluateAsync<int>("() => document.querySelector('#video-card-short video').videoWidth || 0");
+        Assert.True(width is 0 or 360, $"The short slot plays the portrait file (360 px wide), not {width} px.");
+        foreach (var viewport in new[] { 375, 1280 })
+        {
+            await page.SetViewportSizeAsync(viewport, 900);
+            await Artifacts.ScreenshotAsync(page, $"content-ai-videos-{viewport}");
+        }
+    }
+
     /// <summary>The page's polite live region, where card changes are said in words.</summary>
     private static ILocator Announcer(IPage page) => page.GetByRole(AriaRole.Status);
 }

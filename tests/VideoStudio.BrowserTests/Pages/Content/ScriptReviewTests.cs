@@ -27,6 +27,28 @@ public class ScriptReviewTests(BrowserApp app) : BrowserTest(app)
     }
 
     [Fact]
+    public async Task The_script_editor_counts_characters_as_they_are_typed_and_warns_past_HeyGens_limit()
+    {
+        var editor = await App.CreateEditorAsync();
+        var id = await editor.CreateContentAsync("Count me", script: "Four", shortScript: "Short");
+        var page = await SignInAsync(editor);
+        await page.GotoAsync($"/content/{id}#main-script");
+        var text = page.GetByRole(AriaRole.Textbox, new() { Name = "Main Video Script" });
+        var warning = page.GetByRole(AriaRole.Region, new() { Name = "Main Video Script" }).GetByText("Longer than HeyGen's 5,000 characters");
+        await Expect(warning).ToBeHiddenAsync();
+
+        await text.FillAsync(new string('a', 5001));
+
+        await Expect(page.Locator("#main-script-editor-help")).ToContainTextAsync("5,001 characters.");
+        await Expect(warning).ToBeVisibleAsync();
+
+        await text.PressAsync("Backspace");
+
+        await Expect(page.Locator("#main-script-editor-help")).ToContainTextAsync("5,000 characters.");
+        await Expect(warning).ToBeHiddenAsync();
+    }
+
+    [Fact]
     public async Task A_missing_script_disables_Generate_and_its_description_says_which_script_to_write()
     {
         var editor = await App.CreateEditorAsync();

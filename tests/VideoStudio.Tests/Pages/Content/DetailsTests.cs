@@ -72,6 +72,19 @@ public class DetailsTests
     }
 
     [Fact]
+    public async Task A_script_longer_than_HeyGen_reads_is_counted_and_flagged_in_its_editor()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync(script: new string('m', 5001), shortScript: "Short words");
+
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+
+        Assert.Equal("5,001", page.QuerySelector("#main-script-editor [data-char-count]")!.TextContent);
+        Assert.False(page.QuerySelector("#main-script-editor-over")!.HasAttribute("hidden"));
+        Assert.True(page.QuerySelector("#short-script-editor-over")!.HasAttribute("hidden"));
+    }
+
+    [Fact]
     public async Task A_script_over_the_limit_is_refused_with_422_and_the_text_kept()
     {
         var tenant = await _app.CreateTenantAsync();

@@ -1,6 +1,7 @@
 using System.Net;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
+using Microsoft.EntityFrameworkCore;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Tests.Infrastructure;
@@ -169,6 +170,70 @@ public class VideoCardTests
         Assert.Equal("video-card-long", (await mine.FragmentAsync()).Body!.FirstElementChild!.Id);
         Assert.Equal(HttpStatusCode.NotFound, theirs.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await a.Client.GetAsync($"/content/{id}?handler=Card&slot=medium")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_finished_AI_video_plays_with_its_poster_captions_and_length_and_no_HeyGen_link_reaches_the_page()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey());
+        var id = await tenant.CreateContentAsync(shortScript: "Spring is here. Three new pieces, sixty seconds.");
+        var generationId = await tenant.QueueGenerationAsync(id, VideoSlot.Short);
+        await _app.DriveAsync(generationId);
+
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+
+        var card = page.QuerySelector("#video-card-short")!;
+        var video = card.QuerySelector("video")!;
+        Assert.Matches("^/media/[0-9a-f]{32}\\.poster\\.jpg$", video.GetAttribute("poster"));
+        var track = video.QuerySelector("track")!;
+        Assert.Equal(("captions", true), (track.GetAttribute("kind"), track.HasAttribute("default")));
+        Assert.Equal("0:04", card.QuerySelector(".duration")!.TextContent.Trim());
+        foreach (var url in new[] { video.GetAttribute("src")!, video.GetAttribute("poster")!, track.GetAttribute("src")! })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await tenant.Client.GetAsync(url)).StatusCode);
+        }
+        Assert.StartsWith("WEBVTT", await tenant.Client.GetStringAsync(track.GetAttribute("src")));
+        var html = page.DocumentElement.OuterHtml;
+        Assert.DoesNotContain(HeyGenSim.Host.BaseUrl, html);
+        Assert.DoesNotContain("heygen.ai", html);
+        Assert.DoesNotContain("Signature=", html);
+    }
+
+    [Fact]
+    public async Task A_generation_beyond_the_business_render_limit_says_it_is_queued_and_why()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey("neverfinish"));
+        await _app.WithDbAsync(db => db.AiAvatarIntegrations.Where(i => i.BusinessId == tenant.BusinessId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.MaxConcurrentRenders, 1)));
+        var first = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
+        var id = await tenant.CreateContentAsync();
+        var second = await tenant.QueueGenerationAsync(id, VideoSlot.Long);
+        await _app.StepAsync(first);
+        await _app.StepAsync(second);
+
+        var card = (await tenant.Client.GetDocumentAsync($"/content/{id}")).QuerySelector("#video-card-long")!;
+
+        Assert.Equal("generating", card.GetAttribute("data-state"));
+        Assert.Contains("Queued — HeyGen renders 1 at a time", card.QuerySelector("#video-card-long-queued")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Generate_shows_what_the_render_will_take_and_cost_from_the_script_and_the_engine()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey());
+        var id = await tenant.CreateContentAsync(script: new string('a', 600), shortScript: new string('b', 6000));
+
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+        Assert.Equal("about 40 s · about $2.67", page.QuerySelector("#video-card-long-estimate")!.TextContent.Trim());
+        Assert.Null(page.QuerySelector("#video-card-short-estimate"));
+
+        await _app.WithDbAsync(db => db.AiAvatarIntegrations.Where(i => i.BusinessId == tenant.BusinessId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Engine, "avatar_iii")));
+        var cheaper = await tenant.Client.GetDocumentAsync($"/content/{id}");
+        Assert.Equal("about 40 s · about $0.67", cheaper.QuerySelector("#video-card-long-estimate")!.TextContent.Trim());
     }
 
     private static IElement Button(IElement card, string action) => card.QuerySelector($"#{card.Id}-{action}")!;

@@ -20,14 +20,14 @@ public class IntegrationsTests
         var admin = await _app.CreateTenantAsync(MemberRole.Admin);
         var key = HeyGenSim.NewKey() + "WXYZ";
 
-        var saved = await admin.SaveHeyGenSettingsAsync(key, "Avatar_1", "Voice_1");
+        var saved = await admin.SaveHeyGenSettingsAsync(key, HeyGenSim.Avatar, HeyGenSim.Voice);
 
         Assert.Contains("HeyGen settings saved.", saved.QuerySelector("#heygen-saved")!.TextContent);
         Assert.Contains("Saved, ending in WXYZ", saved.QuerySelector("#heygen-summary")!.TextContent);
         Assert.DoesNotContain(key, saved.DocumentElement.OuterHtml);
         Assert.Equal("", saved.QuerySelector<IHtmlInputElement>("#api-key")!.Value);
         var stored = await _app.WithDbAsync(db => db.AiAvatarIntegrations.AsNoTracking().Include(i => i.Secret).SingleAsync(i => i.BusinessId == admin.BusinessId));
-        Assert.Equal((IntegrationStatus.Active, "Avatar_1", "Voice_1"), (stored.Status, stored.AvatarId, stored.VoiceId));
+        Assert.Equal((IntegrationStatus.Active, HeyGenSim.Avatar, HeyGenSim.Voice), (stored.Status, stored.AvatarId, stored.VoiceId));
         Assert.DoesNotContain(key, stored.Secret!.Ciphertext);
         Assert.Equal("WXYZ", stored.Secret.Hint);
     }
@@ -36,12 +36,12 @@ public class IntegrationsTests
     public async Task Saving_again_without_a_key_keeps_the_saved_key()
     {
         var admin = await _app.CreateTenantAsync(MemberRole.Admin);
-        await admin.SaveHeyGenSettingsAsync(HeyGenSim.NewKey() + "KEEP", "Avatar_1", "Voice_1");
+        await admin.SaveHeyGenSettingsAsync(HeyGenSim.NewKey() + "KEEP", HeyGenSim.Avatar, HeyGenSim.Voice);
 
-        var page = await admin.SaveHeyGenSettingsAsync("", "Avatar_2", "Voice_2");
+        var page = await admin.SaveHeyGenSettingsAsync("", HeyGenSim.PortraitAvatar, SimulatedHeyGen.Voices[1].VoiceId);
 
         Assert.Contains("Saved, ending in KEEP", page.QuerySelector("#heygen-summary")!.TextContent);
-        Assert.Contains("Avatar_2", page.QuerySelector("#heygen-summary")!.TextContent);
+        Assert.Contains(HeyGenSim.PortraitAvatar, page.QuerySelector("#heygen-summary")!.TextContent);
         Assert.Equal(1, await _app.WithDbAsync(db => db.IntegrationSecrets.CountAsync(s => s.Hint == "KEEP")));
     }
 
@@ -75,13 +75,13 @@ public class IntegrationsTests
         var response = await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-settings-form")!, new()
         {
             ["Input.ApiKey"] = "two words",
-            ["Input.AvatarId"] = "Avatar_1",
+            ["Input.AvatarId"] = HeyGenSim.Avatar,
         });
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var document = await response.ParseAsync();
         Assert.Contains("no spaces", document.QuerySelector("#heygen-error")!.TextContent);
-        Assert.Equal("Avatar_1", document.QuerySelector<IHtmlInputElement>("#avatar-id")!.Value);
+        Assert.Equal(HeyGenSim.Avatar, document.QuerySelector<IHtmlInputElement>("#avatar-id")!.Value);
         Assert.False(await _app.WithDbAsync(db => db.AiAvatarIntegrations.AnyAsync(i => i.BusinessId == admin.BusinessId)));
     }
 
@@ -111,7 +111,7 @@ public class IntegrationsTests
     }
 
     [Fact]
-    public async Task Test_connection_shows_the_credits_left()
+    public async Task Test_connection_shows_the_wallet_balance_in_its_currency()
     {
         var admin = await _app.CreateTenantAsync(MemberRole.Admin);
         var page = await admin.SaveHeyGenSettingsAsync(HeyGenSim.NewKey(), "", "");
@@ -147,28 +147,99 @@ public class IntegrationsTests
     }
 
     [Fact]
-    public async Task Avatars_and_voices_load_from_HeyGen_with_names_and_previews_and_a_pick_is_saved()
+    public async Task Looks_and_voices_load_from_HeyGen_with_orientation_and_previews_and_a_look_per_slot_is_saved()
     {
         var admin = await _app.CreateTenantAsync(MemberRole.Admin);
-        var page = await admin.SaveHeyGenSettingsAsync(HeyGenSim.NewKey(), "Typed_avatar", "");
+        var page = await admin.SaveHeyGenSettingsAsync(HeyGenSim.NewKey(), HeyGenSim.Avatar, "");
 
         var loaded = await (await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-catalog-form")!, [])).ParseAsync();
 
-        var avatars = loaded.QuerySelectorAll("#avatar-picker label.picker-option").Skip(1).ToList();
-        Assert.Equal(SimulatedHeyGen.Looks.Length, avatars.Count);
-        Assert.Contains(SimulatedHeyGen.Looks[1].Name, avatars[1].TextContent);
-        Assert.EndsWith(SimulatedHeyGen.Looks[1].PreviewFile, avatars[1].QuerySelector("img")!.GetAttribute("src"));
-        Assert.Contains(SimulatedHeyGen.Voices[2].Name, loaded.QuerySelector("#voice-picker")!.TextContent);
-        Assert.Equal("Typed_avatar", loaded.QuerySelector<IHtmlInputElement>("#avatar-id")!.Value);
+        var looks = loaded.QuerySelectorAll("#avatar-picker .picker-look").ToList();
+        Assert.Equal(SimulatedHeyGen.Looks.Length, looks.Count);
+        Assert.Contains(SimulatedHeyGen.Looks[1].Name, looks[1].TextContent);
+        Assert.Contains("portrait", looks[1].TextContent);
+        Assert.EndsWith(SimulatedHeyGen.Looks[1].PreviewFile, looks[1].QuerySelector("img")!.GetAttribute("src"));
+        var voices = loaded.QuerySelector("#voice-picker")!;
+        Assert.All(SimulatedHeyGen.Voices, v => Assert.Contains(v.Name, voices.TextContent));
+        Assert.Equal(SimulatedHeyGen.Voices.Length, voices.QuerySelectorAll("audio[src]").Length);
+        Assert.Equal(HeyGenSim.Avatar, loaded.QuerySelector<IHtmlInputElement>("#avatar-id")!.Value);
 
         var saved = await (await FollowAsync(admin, await admin.Client.SubmitAsync(loaded.QuerySelector<IHtmlFormElement>("#heygen-settings-form")!, new()
         {
-            ["Input.PickedAvatarId"] = SimulatedHeyGen.Looks[1].Id,
+            ["Input.PickedAvatarId"] = SimulatedHeyGen.Looks[0].Id,
+            ["Input.PickedShortAvatarId"] = SimulatedHeyGen.Looks[1].Id,
             ["Input.PickedVoiceId"] = SimulatedHeyGen.Voices[2].VoiceId,
         }))).ParseAsync();
 
-        Assert.Contains(SimulatedHeyGen.Looks[1].Id, saved.QuerySelector("#heygen-summary")!.TextContent);
-        Assert.Contains(SimulatedHeyGen.Voices[2].VoiceId, saved.QuerySelector("#heygen-summary")!.TextContent);
+        var summary = saved.QuerySelector("#heygen-summary")!.TextContent;
+        Assert.Contains(SimulatedHeyGen.Looks[1].Id, summary);
+        Assert.Contains(SimulatedHeyGen.Voices[2].VoiceId, summary);
+        var stored = await _app.WithDbAsync(db => db.AiAvatarIntegrations.AsNoTracking().SingleAsync(i => i.BusinessId == admin.BusinessId));
+        Assert.Equal((SimulatedHeyGen.Looks[0].Id, SimulatedHeyGen.Looks[1].Id), (stored.AvatarId, stored.ShortAvatarId));
+    }
+
+    [Fact]
+    public async Task Saving_a_look_HeyGen_does_not_know_is_refused_with_a_plain_message_and_nothing_changes()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var page = await admin.SaveHeyGenSettingsAsync(HeyGenSim.NewKey(), HeyGenSim.Avatar, HeyGenSim.Voice);
+
+        var response = await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-settings-form")!, new()
+        {
+            ["Input.AvatarId"] = "Anna_v2_era_avatar",
+            ["Input.Active"] = "true",
+        });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var document = await response.ParseAsync();
+        Assert.Contains("HeyGen has no avatar look \"Anna_v2_era_avatar\"", document.QuerySelector("#heygen-problems")!.TextContent);
+        Assert.Equal(HeyGenSim.Avatar, await _app.WithDbAsync(db => db.AiAvatarIntegrations.Where(i => i.BusinessId == admin.BusinessId).Select(i => i.AvatarId).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Test_connection_names_stored_ids_that_no_longer_exist_at_HeyGen()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        await admin.ConfigureHeyGenAsync(HeyGenSim.NewKey(), avatarId: "Nora_bakery_20240612", voiceId: "1bd001e7e50f421d891986aad5158bc8");
+        var page = await admin.Client.GetDocumentAsync("/settings/integrations");
+
+        var result = await (await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-test-form")!, [])).ParseAsync();
+
+        Assert.NotNull(result.QuerySelector("#connection-result"));
+        var problems = result.QuerySelectorAll("#heygen-problems li").Select(li => li.TextContent).ToList();
+        Assert.Equal(2, problems.Count);
+        Assert.Contains("\"Nora_bakery_20240612\"", problems[0]);
+        Assert.Contains("\"1bd001e7e50f421d891986aad5158bc8\"", problems[1]);
+    }
+
+    [Fact]
+    public async Task Test_connection_on_a_subscription_shows_credits_not_money()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var page = await admin.SaveHeyGenSettingsAsync(HeyGenSim.NewKey("subscription"), "", "");
+
+        var result = await (await admin.Client.SubmitAsync(page.QuerySelector<IHtmlFormElement>("#heygen-test-form")!, [])).ParseAsync();
+
+        Assert.Equal("Connected to HeyGen. Balance: 566 credits left on the creator plan.", result.QuerySelector("#connection-result")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task With_a_public_url_the_webhook_can_be_registered_and_its_address_is_shown()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var key = HeyGenSim.NewKey();
+        await admin.ConfigureHeyGenAsync(key);
+
+        var (path, _) = await admin.RegisterWebhookAsync(key);
+
+        var page = await admin.Client.GetDocumentAsync("/settings/integrations");
+        Assert.Contains($"https://studio.example{path}", page.QuerySelector("#webhook-status")!.TextContent);
+        Assert.StartsWith("/webhooks/heygen/", path);
+        var endpoint = Assert.Single(HeyGenSim.State.EndpointsFor(key));
+        Assert.Equal(["avatar_video.success", "avatar_video.fail", "avatar_video_caption.success", "avatar_video_caption.fail"], endpoint.Events);
+        Assert.DoesNotContain(endpoint.Secret, page.DocumentElement.OuterHtml);
+        var stored = await _app.WithDbAsync(db => db.AiAvatarIntegrations.AsNoTracking().Include(i => i.WebhookSecret).SingleAsync(i => i.BusinessId == admin.BusinessId));
+        Assert.DoesNotContain(endpoint.Secret, stored.WebhookSecret!.Ciphertext);
     }
 
     [Fact]
