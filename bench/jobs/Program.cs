@@ -5,12 +5,14 @@ using Npgsql;
 using static VideoStudio.Bench.BenchSupport;
 
 // Click → job running: Generate posted to a web process that runs no jobs, and the moment the worker process starts the
-// generation job, beside PostgreSQL's own NOTIFY→LISTEN round trip measured in the same rounds. Prints figures; asserts
-// nothing. Started by bench/jobs/run.sh, which brings up the database, the web process and the worker.
+// generation job, beside PostgreSQL's own NOTIFY→LISTEN round trip measured in the same rounds. With --scheduled N instead:
+// N generations polled by scheduled continuations, each one's requested delay against when it actually started. Prints
+// figures; asserts nothing. Started by bench/jobs/run.sh, which brings up the database, the web process and the worker.
 
 var options = args.Chunk(2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
 var connectionString = options["db"];
 var runs = int.Parse(options["runs"]);
+var scheduled = options.TryGetValue("scheduled", out var generations) ? int.Parse(generations) : 0;
 var workerPid = options["worker-pid"];
 
 const string Email = "editor@northwind.demo";
@@ -36,14 +38,14 @@ await using (var insert = data.CreateCommand(
     "SELECT gen_random_uuid(), c.business_id, 'Job pickup ' || n, c.video_script, now(), now() " +
     "FROM content c CROSS JOIN generate_series(1, $1) n WHERE c.title = 'Sourdough starter in five days' RETURNING id"))
 {
-    insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = WarmUp + runs });
+    insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = scheduled > 0 ? scheduled : WarmUp + runs });
     await using var reader = await insert.ExecuteReaderAsync();
     while (await reader.ReadAsync())
     {
         slots.Add(reader.GetGuid(0));
     }
 }
-if (slots.Count != WarmUp + runs)
+if (slots.Count != (scheduled > 0 ? scheduled : WarmUp + runs))
 {
     throw new InvalidOperationException("The seeded Northwind item is missing; is the demo data seeded?");
 }
@@ -68,6 +70,12 @@ using (var response = await http.SendAsync(page))
 }
 http.DefaultRequestHeaders.Add("Cookie", cookie);
 http.DefaultRequestHeaders.Add("HX-Request", "true");
+
+if (scheduled > 0)
+{
+    await MeasureScheduledStepsAsync();
+    return;
+}
 
 await using var listen = await data.OpenConnectionAsync();
 await using var writer = await data.OpenConnectionAsync();
@@ -181,6 +189,80 @@ Console.WriteLine();
 Console.WriteLine($"jobs-bench runs={pickup.Count} pickup_p50_ms={Percentile(pickup, 50):F2} pickup_p99_ms={Percentile(pickup, 99):F2} " +
     $"pickup_max_ms={pickup.DefaultIfEmpty(double.NaN).Max():F2} notify_p50_ms={Percentile(notify, 50):F2} notify_p99_ms={Percentile(notify, 99):F2}");
 return;
+
+// Every Scheduled state of this phase that was followed by Processing: what delay was asked for (EnqueueAt − the moment it
+// was scheduled) and how late the job started (Processing − EnqueueAt), split into the schedule poller's part (Enqueued −
+// EnqueueAt) and the wait for a free worker (Processing − Enqueued).
+async Task MeasureScheduledStepsAsync()
+{
+    await using var clock = data.CreateCommand("SELECT (now() AT TIME ZONE 'UTC')::timestamp");
+    var since = (DateTime)(await clock.ExecuteScalarAsync())!;
+    Console.WriteLine($"{scheduled} generations clicked 250 ms apart, each polling HeyGen through scheduled continuations; {LoadAverage()}");
+    foreach (var slot in slots)
+    {
+        using var response = await http.PostAsync($"/content/{slot}?handler=Generate&slot=long", null);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"Generate answered {(int)response.StatusCode}.");
+        }
+        await Task.Delay(250);
+    }
+    var waited = Stopwatch.StartNew();
+    while (true)
+    {
+        await using var busy = data.CreateCommand(
+            "SELECT EXISTS (SELECT FROM video_generations WHERE content_id = ANY($1) AND status IN ('queued', 'submitted', 'processing')) " +
+            "OR EXISTS (SELECT FROM hangfire.job WHERE statename IN ('Scheduled', 'Enqueued', 'Processing') AND createdat >= $2)");
+        busy.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = slots.ToArray() });
+        busy.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = since, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Timestamp });
+        if (!(bool)(await busy.ExecuteScalarAsync())!)
+        {
+            break;
+        }
+        if (waited.Elapsed > TimeSpan.FromMinutes(3))
+        {
+            throw new TimeoutException("The generations did not settle within 3 minutes; see the app logs.");
+        }
+        await Task.Delay(500);
+    }
+
+    var requested = new List<double>();
+    var late = new List<double>();
+    var polled = new List<double>();
+    await using (var states = data.CreateCommand(
+        "SELECT s.data->>'EnqueueAt', extract(epoch FROM s.createdat)::float8, extract(epoch FROM p.createdat)::float8, " +
+        "extract(epoch FROM e.createdat)::float8 FROM hangfire.state s " +
+        "CROSS JOIN LATERAL (SELECT createdat FROM hangfire.state p WHERE p.jobid = s.jobid AND p.name = 'Processing' AND p.id > s.id ORDER BY p.id LIMIT 1) p " +
+        "CROSS JOIN LATERAL (SELECT createdat FROM hangfire.state e WHERE e.jobid = s.jobid AND e.name = 'Enqueued' AND e.id > s.id ORDER BY e.id LIMIT 1) e " +
+        "WHERE s.name = 'Scheduled' AND s.createdat >= $1"))
+    {
+        states.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = since, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Timestamp });
+        await using var reader = await states.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var due = EpochSeconds(reader.GetString(0));
+            requested.Add((due - reader.GetDouble(1)) * 1000);
+            late.Add((reader.GetDouble(2) - due) * 1000);
+            polled.Add((reader.GetDouble(3) - due) * 1000);
+        }
+    }
+    Console.WriteLine($"at the end: {LoadAverage()}");
+    Console.WriteLine();
+    Console.WriteLine("                                         p50        p99        max");
+    Row("requested delay", requested);
+    Row("started after its due time", late);
+    Row("  enqueued after its due time", polled);
+    Row("  enqueued → running", late.Zip(polled, (l, e) => l - e).ToList());
+    Console.WriteLine();
+    Console.WriteLine($"jobs-scheduled steps={late.Count} requested_p50_ms={Percentile(requested, 50):F0} late_p50_ms={Percentile(late, 50):F0} " +
+        $"late_p99_ms={Percentile(late, 99):F0} late_max_ms={late.DefaultIfEmpty(double.NaN).Max():F0} " +
+        $"enqueue_late_p50_ms={Percentile(polled, 50):F0} enqueue_late_p99_ms={Percentile(polled, 99):F0}");
+}
+
+// Hangfire writes EnqueueAt as Unix milliseconds at the newer compatibility levels and as an ISO date before them.
+static double EpochSeconds(string value) => long.TryParse(value, out var ms)
+    ? ms / 1000.0
+    : (DateTime.Parse(value, null, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal) - DateTime.UnixEpoch).TotalSeconds;
 
 static void Row(string label, List<double> values) =>
     Console.WriteLine($"{label,-36} {Percentile(values, 50),7:F2} ms {Percentile(values, 99),7:F2} ms {values.DefaultIfEmpty(double.NaN).Max(),7:F2} ms");
