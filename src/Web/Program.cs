@@ -8,6 +8,7 @@ using VideoStudio.Web.Health;
 using VideoStudio.Web.Jobs;
 using VideoStudio.Web.Live;
 using VideoStudio.Web.Media;
+using VideoStudio.Web.Pages;
 using VideoStudio.Web.Pages.Content;
 using VideoStudio.Web.Seed;
 using VideoStudio.Web.Webhooks;
@@ -38,6 +39,7 @@ if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error");
 }
+app.UseStatusPages();
 app.UseHttpLogging();
 app.UseStaticFiles();
 app.UseRouting();

@@ -25,6 +25,7 @@
             var value = opener.getAttribute("data-" + field.dataset.fill) || "";
             if (field instanceof HTMLInputElement) field.value = value; else field.textContent = value;
         });
+        dialog.querySelectorAll("[data-clear-on-open]").forEach(function (message) { message.textContent = ""; });
         var card = opener.closest(".video-card");
         dialog.dataset.returnFocus = opener.id;
         dialog.dataset.returnCard = card ? card.id : "";
@@ -57,6 +58,17 @@
         if (first) first.focus();
     });
 
+    // Notices of other items: dismissed by their button; the oldest go when more than three are shown.
+    document.addEventListener("click", function (e) {
+        var dismiss = e.target.closest("[data-dismiss-notice]");
+        if (dismiss) dismiss.closest(".toast").remove();
+    });
+    document.addEventListener("htmx:load", function (e) {
+        if (!e.target.classList || !e.target.classList.contains("toast")) return;
+        var shown = document.querySelectorAll("#notices .toast");
+        for (var i = 3; i < shown.length; i++) shown[i].remove();
+    });
+
     // Script editors count characters as they are typed, against HeyGen's limit for an AI video (the server says the same).
     document.addEventListener("input", function (e) {
         var editor = e.target.closest && e.target.closest("form.script-editor");
@@ -66,6 +78,13 @@
         if (count) count.textContent = length.toLocaleString("en-US");
         var over = editor.querySelector("[data-over-limit]");
         if (over) over.hidden = length <= Number(over.dataset.overLimit);
+    });
+    // Leaving the page with unsaved script text or a running upload asks first.
+    window.addEventListener("beforeunload", function (e) {
+        var unsaved = Array.prototype.some.call(document.querySelectorAll(".script-editor textarea"), function (t) {
+            return t.value !== t.defaultValue;
+        });
+        if (unsaved || document.querySelector("form[data-uploading]")) e.preventDefault();
     });
 
     // Upload modal: the same checks as the server before sending, progress, cancel, drag and drop.
@@ -96,6 +115,13 @@
         form.dataset.uploading = "true";
         form.querySelector(".upload-progress").hidden = false;
     });
+    // The server words every refusal of an upload itself and aims it at the dialog's alert, whatever the status.
+    document.addEventListener("htmx:beforeSwap", function (e) {
+        if (uploadForm(e.detail.requestConfig && e.detail.requestConfig.elt) && e.detail.xhr.getResponseHeader("HX-Retarget")) {
+            e.detail.shouldSwap = true;
+            e.detail.isError = false;
+        }
+    });
     document.addEventListener("htmx:xhr:progress", function (e) {
         var form = uploadForm(e.target);
         if (!form || !e.detail.lengthComputable) return;
@@ -110,11 +136,17 @@
         delete form.dataset.uploading;
         form.querySelector(".upload-progress").hidden = true;
         form.querySelector("progress").value = 0;
-        if (e.detail.successful) {
+        var status = e.detail.xhr ? e.detail.xhr.status : 0, cancelled = form.dataset.cancelled;
+        delete form.dataset.cancelled;
+        // Only a 2xx is a finished upload: a refusal (413, 422) has already put its reason in the dialog's alert, which
+        // stays open with it; a deliberate Cancel closed the dialog and needs no words.
+        if (status >= 200 && status < 300) {
             form.reset();
             form.closest("dialog").close();
-        } else if (!e.detail.xhr || e.detail.xhr.status === 0 || e.detail.xhr.status >= 500 || e.detail.xhr.status === 400) {
-            showUploadError(form, "The upload did not finish. Your previous video is unchanged; try again.");
+        } else if (!cancelled && !form.querySelector(".upload-error").textContent.trim()) {
+            var card = document.getElementById(form.dataset.card);
+            showUploadError(form, "The upload did not finish (the connection or the server failed)." +
+                (card && card.dataset.state === "video" ? " Your previous video is unchanged;" : "") + " Try again.");
         }
     });
     document.addEventListener("click", function (e) {
@@ -123,7 +155,10 @@
     });
     document.addEventListener("close", function (e) {
         var form = e.target.querySelector && e.target.querySelector("form[data-upload]");
-        if (form && form.dataset.uploading) htmx.trigger(form, "htmx:abort");
+        if (form && form.dataset.uploading) {
+            form.dataset.cancelled = "true";
+            htmx.trigger(form, "htmx:abort");
+        }
     }, true);
     document.addEventListener("dragover", function (e) {
         if (e.target.closest && e.target.closest("[data-dropzone]")) e.preventDefault();
@@ -142,10 +177,32 @@
     document.addEventListener("DOMContentLoaded", function () {
         document.querySelectorAll(".video-card").forEach(function (card) { announced[card.id] = card.dataset.announceKey; });
     });
-    // A live update that shows what the card already shows is dropped: swapping it in would stop a playing video.
+    // Newest state wins, whatever the arrival order: a card never replaces one of a higher version (data-version counts the
+    // slot's committed changes), whether it comes from the stream, the editor's own request or a poll. A live update that
+    // shows what the card already shows is dropped too, since swapping it in would stop a playing video; the card then
+    // takes its version, so a late answer older than it is still recognised.
+    function attribute(html, name) {
+        var found = new RegExp("^\\s*<section[^>]*\\s" + name + "=\"([^\"]*)\"").exec(html || "");
+        return found ? found[1] : null;
+    }
+    function isOlder(card, html) {
+        var incoming = attribute(html, "data-version");
+        return incoming !== null && Number(incoming) < Number(card.dataset.version);
+    }
     document.addEventListener("htmx:sseBeforeMessage", function (e) {
-        var current = e.target.getAttribute("data-fingerprint"), incoming = /data-fingerprint="([^"]*)"/.exec(e.detail.data || "");
-        if (current && incoming && incoming[1] === current) e.preventDefault();
+        var card = document.getElementById(e.detail.type), html = e.detail.data;
+        if (!card || !card.classList.contains("video-card")) return;
+        if (isOlder(card, html)) { e.preventDefault(); return; }
+        if (attribute(html, "data-fingerprint") === card.dataset.fingerprint) {
+            card.dataset.version = attribute(html, "data-version") || card.dataset.version;
+            e.preventDefault();
+        }
+    });
+    document.addEventListener("htmx:beforeSwap", function (e) {
+        var card = e.detail.target;
+        if (card && card.classList && card.classList.contains("video-card") && isOlder(card, e.detail.serverResponse)) {
+            e.detail.shouldSwap = false;
+        }
     });
     document.addEventListener("htmx:load", function (e) {
         var card = e.target;

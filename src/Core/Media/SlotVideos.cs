@@ -13,9 +13,15 @@ public static class SlotVideos
     /// outcome in the same commit), otherwise its own. The file is moved into place first, so a row never points at a
     /// missing file; if this fails, the moved file is removed again.
     /// </summary>
+    /// <param name="unlessChangedSince">
+    /// For a background job: when the slot was uploaded to, restored or emptied after this moment (the editor's own later
+    /// choice), the file is kept aside as a version that was never current (ReplacedAt = CreatedAt) and the slot stays as
+    /// the editor left it.
+    /// </param>
     public static async Task<VideoAsset> AttachAsync(
         StudioDb db, MediaStore store, Guid contentId, VideoSlot slot, StagedVideo staged,
-        VideoSource source, string originalFileName, string? userId, CancellationToken ct, Guid? assetId = null)
+        VideoSource source, string originalFileName, string? userId, CancellationToken ct, Guid? assetId = null,
+        DateTimeOffset? unlessChangedSince = null)
     {
         var asset = new VideoAsset
         {
@@ -36,12 +42,22 @@ public static class SlotVideos
         {
             await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
             await LockContentAsync(db, contentId, ct);
-            await db.VideoAssets
-                .Where(a => a.ContentId == contentId && a.Slot == slot && a.ReplacedAt == null && a.DeletedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.ReplacedAt, asset.CreatedAt), ct);
-            db.VideoAssets.Add(asset);
-            await db.SaveChangesAsync(ct);
-            await SetUrlAsync(db, contentId, slot, UrlOf(asset.StorageKey), ct);
+            if (unlessChangedSince is { } since && await db.VideoAssets.AnyAsync(a => a.ContentId == contentId && a.Slot == slot
+                    && (a.CreatedAt > since || a.DeletedAt > since), ct))
+            {
+                asset.ReplacedAt = asset.CreatedAt;
+                db.VideoAssets.Add(asset);
+                await db.SaveChangesAsync(ct);
+            }
+            else
+            {
+                await db.VideoAssets
+                    .Where(a => a.ContentId == contentId && a.Slot == slot && a.ReplacedAt == null && a.DeletedAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.ReplacedAt, asset.CreatedAt), ct);
+                db.VideoAssets.Add(asset);
+                await db.SaveChangesAsync(ct);
+                await SetUrlAsync(db, contentId, slot, UrlOf(asset.StorageKey), ct);
+            }
             if (own is not null)
             {
                 await own.CommitAsync(ct);

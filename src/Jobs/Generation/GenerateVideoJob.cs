@@ -237,7 +237,8 @@ public sealed class GenerateVideoJob(
         try
         {
             asset = await SlotVideos.AttachAsync(db, store, content.Id, generation.Slot, staged, VideoSource.Ai,
-                FileNameFor(content, generation.Slot, staged.Format), generation.RequestedBy, CancellationToken.None, assetId);
+                FileNameFor(content, generation.Slot, staged.Format), generation.RequestedBy, CancellationToken.None, assetId,
+                unlessChangedSince: generation.CreatedAt);
             generation.Status = GenerationStatus.Completed;
             generation.FinishedAt = generation.UpdatedAt = now;
             generation.ErrorCode = generation.ErrorMessage = null;
@@ -255,7 +256,9 @@ public sealed class GenerateVideoJob(
             }
             throw;
         }
-        logger.LogInformation("Generation {GenerationId}: completed as asset {AssetId}.", generation.Id, asset.Id);
+        logger.LogInformation(asset.ReplacedAt is null
+            ? "Generation {GenerationId}: completed as asset {AssetId}."
+            : "Generation {GenerationId}: completed as asset {AssetId}, kept aside because the slot was changed by hand meanwhile.", generation.Id, asset.Id);
         CaptionsLaterIfMissing(generation, asset);
         return null;
     }

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using VideoStudio.Core.Data;
 
@@ -24,12 +26,14 @@ public static class AuthExtensions
         {
             o.LoginPath = "/account/login";
             o.LogoutPath = "/account/logout";
-            o.AccessDeniedPath = "/account/login";
+            o.AccessDeniedPath = "/status/403";
             o.Cookie.Name = "videostudio.auth";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.SlidingExpiration = true;
             o.Events.OnValidatePrincipal = SessionCheck.ValidateAsync;
+            o.Events.OnRedirectToLogin = context => RedirectAsync(context, StatusCodes.Status401Unauthorized, LoginAfterHtmx(context.Request));
+            o.Events.OnRedirectToAccessDenied = context => RedirectAsync(context, StatusCodes.Status403Forbidden, "/status/403");
         });
         builder.Services.Configure<SignInLimitOptions>(builder.Configuration.GetSection("Studio:SignIn"));
         builder.Services.AddSingleton<SignInLimiter>();
@@ -40,6 +44,31 @@ public static class AuthExtensions
 
         builder.Services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
         return builder;
+    }
+
+    /// <summary>
+    /// An htmx request cannot follow a redirect to a page (the sign-in page would land inside a card), so it is told to
+    /// load that page in place of the whole page (HX-Redirect); a page request is redirected as usual.
+    /// </summary>
+    private static Task RedirectAsync(RedirectContext<CookieAuthenticationOptions> context, int htmxStatus, string htmxTarget)
+    {
+        if (context.Request.Headers.ContainsKey("HX-Request"))
+        {
+            context.Response.StatusCode = htmxStatus;
+            context.Response.Headers["HX-Redirect"] = htmxTarget;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Sign-in that comes back to the page the editor was on, not to the fragment htmx asked for.</summary>
+    private static string LoginAfterHtmx(HttpRequest request)
+    {
+        var page = Uri.TryCreate(request.Headers["HX-Current-URL"].ToString(), UriKind.Absolute, out var current) ? current.PathAndQuery : "/content";
+        return "/account/login?returnUrl=" + Uri.EscapeDataString(page);
     }
 
     public static string UserId(this ClaimsPrincipal user) =>

@@ -2,25 +2,34 @@ namespace VideoStudio.Web.Live;
 
 /// <summary>
 /// A stream can outlive the right to read it: a member removed, a session signed out, a site admin demoted. The watch asks
-/// again every few seconds and ends the stream when the answer turns to no; the browser's reconnect then meets a 404.
+/// again every few seconds and cancels the stream when the answer turns to no; the browser's reconnect then meets a 404.
+/// Disposing the watch (when the stream ends for any reason) stops it.
 /// </summary>
-public static class LiveAccess
+public sealed class LiveAccess : IAsyncDisposable
 {
-    public static async Task WatchAsync(Func<CancellationToken, Task<bool>> stillAllowed, TimeSpan interval, CancellationTokenSource end, ILogger logger)
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    private LiveAccess(Func<CancellationToken, Task<bool>> stillAllowed, TimeSpan interval, CancellationTokenSource stream, ILogger logger) =>
+        _loop = WatchAsync(stillAllowed, interval, stream, logger);
+
+    public static LiveAccess Watch(Func<CancellationToken, Task<bool>> stillAllowed, TimeSpan interval, CancellationTokenSource stream, ILogger logger) =>
+        new(stillAllowed, interval, stream, logger);
+
+    private async Task WatchAsync(Func<CancellationToken, Task<bool>> stillAllowed, TimeSpan interval, CancellationTokenSource stream, ILogger logger)
     {
-        var token = end.Token;
-        while (!token.IsCancellationRequested)
+        while (!_stop.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(interval, token);
-                if (!await stillAllowed(token))
+                await Task.Delay(interval, _stop.Token);
+                if (!await stillAllowed(_stop.Token))
                 {
-                    await end.CancelAsync();
+                    await stream.CancelAsync();
                     return;
                 }
             }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
                 return;
             }
@@ -30,5 +39,12 @@ public static class LiveAccess
                 logger.LogWarning(e, "Could not check whether a live stream may continue");
             }
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        _stop.Dispose();
     }
 }

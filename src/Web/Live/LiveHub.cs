@@ -20,6 +20,9 @@ public sealed class LiveHub : IDisposable
         _heartbeat = clock.CreateTimer(_ => Heartbeat(), null, interval, interval);
     }
 
+    /// <summary>The topic that hears every notice, each named "&lt;topic&gt;:&lt;part&gt;": for streams that watch more than one item.</summary>
+    public static readonly Guid Everything = Guid.Empty;
+
     public long Version => Interlocked.Read(ref _version);
 
     public int StreamCount => _topics.Values.Sum(t => t.Count);
@@ -43,6 +46,10 @@ public sealed class LiveHub : IDisposable
         if (_topics.TryGetValue(topicId, out var topic))
         {
             topic.Notify(part, version);
+        }
+        if (_topics.TryGetValue(Everything, out var everything))
+        {
+            everything.Notify($"{topicId}:{part}", version);
         }
     }
 

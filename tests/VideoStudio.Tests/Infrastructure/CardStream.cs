@@ -24,9 +24,11 @@ public sealed class CardStream : IAsyncDisposable
 
     public HttpResponseMessage Response => _response;
 
-    public static async Task<CardStream> OpenAsync(HttpClient client, Guid contentId)
+    public static Task<CardStream> OpenAsync(HttpClient client, Guid contentId) => OpenAsync(client, $"/content/{contentId}/events");
+
+    public static async Task<CardStream> OpenAsync(HttpClient client, string url)
     {
-        var response = await client.GetAsync($"/content/{contentId}/events", HttpCompletionOption.ResponseHeadersRead);
+        var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return new CardStream(response, await response.Content.ReadAsStreamAsync());
     }

@@ -66,6 +66,47 @@ public class GenerateVideoJobTests
         Assert.Equal($"/media/{asset.StorageKey}", card.QuerySelector("video")!.GetAttribute("src"));
     }
 
+    [Theory]
+    [InlineData("upload")]
+    [InlineData("delete")]
+    public async Task An_upload_or_delete_made_while_the_render_ran_stays_and_the_finished_AI_video_is_kept_aside(string action)
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey());
+        var contentId = await tenant.CreateContentAsync();
+        var page = await tenant.Client.GetDocumentAsync($"/content/{contentId}");
+        if (action == "delete")
+        {
+            await tenant.UploadAsync(page, contentId, "long", Videos.Mp4, "before.mp4");
+        }
+        var generationId = await tenant.QueueGenerationAsync(contentId, VideoSlot.Long);
+        await _app.StepAsync(generationId);
+        var generating = await (await tenant.Client.GetAsync($"/content/{contentId}?handler=Card&slot=long")).FragmentAsync();
+        Assert.Contains("Uploading or deleting now wins", generating.QuerySelector("#video-card-long-while-generating")!.TextContent);
+
+        var choice = action == "upload"
+            ? await tenant.UploadAsync(page, contentId, "long", Videos.Mp4, "mine.mp4")
+            : await tenant.Client.HtmxPostAsync(page, $"/content/{contentId}?handler=Delete&slot=long");
+        Assert.Equal(HttpStatusCode.OK, choice.StatusCode);
+        var chosenUrl = await _app.WithDbAsync(db => db.Content.Where(c => c.Id == contentId).Select(c => c.VideoLongUrl).SingleAsync());
+        await _app.DriveAsync(generationId);
+
+        var done = await _app.GenerationAsync(generationId);
+        Assert.Equal(GenerationStatus.Completed, done.Status);
+        var aside = await _app.WithDbAsync(db => db.VideoAssets.AsNoTracking().SingleAsync(a => a.Id == done.AssetId));
+        Assert.Equal(aside.CreatedAt, aside.ReplacedAt);
+        Assert.True(File.Exists(Path.Combine(_app.MediaRoot, aside.StorageKey)));
+        Assert.Equal(chosenUrl, await _app.WithDbAsync(db => db.Content.Where(c => c.Id == contentId).Select(c => c.VideoLongUrl).SingleAsync()));
+        var card = (await (await tenant.Client.GetAsync($"/content/{contentId}?handler=Card&slot=long")).FragmentAsync()).QuerySelector("#video-card-long")!;
+        Assert.Equal(action == "upload" ? "video" : "empty", card.GetAttribute("data-state"));
+        Assert.Contains("kept aside", card.QuerySelector("#video-card-long-kept-aside")!.TextContent);
+
+        // The editor's next choice takes the note away.
+        await tenant.UploadAsync(page, contentId, "long", Videos.Mp4, "later.mp4");
+        var later = (await (await tenant.Client.GetAsync($"/content/{contentId}?handler=Card&slot=long")).FragmentAsync()).QuerySelector("#video-card-long")!;
+        Assert.Null(later.QuerySelector("#video-card-long-kept-aside"));
+    }
+
     [Fact]
     public async Task The_simulator_tells_an_outside_process_how_many_renders_a_generation_submitted()
     {

@@ -29,6 +29,14 @@ public sealed record SlotStatus(Guid ContentId, VideoSlot Slot, bool HasVideo, G
     };
 
     public string DomId => $"slot-status-{ContentId:N}-{Slot.Key()}";
+
+    /// <summary>The badge of a slot as its card shows it, for live updates of the list.</summary>
+    public static SlotStatus Of(VideoCard card) => new(card.ContentId, card.Slot, card.VideoUrl is not null, card.State switch
+    {
+        CardState.Generating => GenerationStatus.Processing,
+        CardState.Failed => card.TimedOut ? GenerationStatus.TimedOut : GenerationStatus.Failed,
+        _ => null,
+    });
 }
 
 public sealed record ContentRow(Guid Id, string Title, string Business, DateTimeOffset UpdatedAt, DateTimeOffset? ArchivedAt, SlotStatus Long, SlotStatus Short);

@@ -62,6 +62,10 @@ public class DetailsModel(StudioDb db, IOptions<UploadOptions> uploadOptions) : 
         }
 
         var value = string.IsNullOrWhiteSpace(submitted) ? null : submitted;
+        if (value == stored)
+        {
+            return ScriptFragment(StatusCodes.Status200OK, ScriptEditor.For(id, videoSlot, stored) with { Unchanged = true });
+        }
         // Conditional on the text the editor started from, so a concurrent save of this script is never overwritten,
         // while saves of the other script or the videos of the same row do not conflict with it.
         var now = DateTimeOffset.UtcNow;

@@ -12,6 +12,7 @@ public sealed record ScriptEditor(Guid ContentId, VideoSlot Slot, string Text, s
     public string? Error { get; init; }
     public string? TheirText { get; init; }
     public bool Saved { get; init; }
+    public bool Unchanged { get; init; }
 
     public string DomId => $"{Anchor}-editor";
     public string Anchor => Slot.Facts().ScriptAnchor;

@@ -16,9 +16,12 @@ public enum CardState { Empty, Video, Generating, NotConfigured, Failed }
 /// <summary>
 /// Exactly what one slot's card shows, as plain values: the same for every viewer, so a changed card can be rendered once
 /// and sent to every stream. <see cref="Fingerprint"/> is derived from this value, so a new field is covered without
-/// anyone remembering to add it.
+/// anyone remembering to add it. <see cref="Version"/> counts the slot's committed changes (card_versions, kept by the
+/// same triggers that announce them): the page never replaces a card with one of a lower version. It is left out of the
+/// fingerprint, so a change that shows nothing new moves the version on without replacing the card.
 /// </summary>
 public sealed record VideoCard(
+    [property: JsonIgnore] long Version,
     Guid ContentId,
     VideoSlot Slot,
     CardState State,
@@ -30,6 +33,7 @@ public sealed record VideoCard(
     bool CanGenerate,
     bool TimedOut,
     string? FailureMessage,
+    bool KeptAside,
     string? Announcement,
     string? AnnouncementKey)
 {
@@ -72,31 +76,34 @@ public sealed record VideoCard(
     /// must be covered by a trigger that sends video_card_changed (the migrations); a test reads both and compares.
     /// </summary>
     public const string Query = """
-        SELECT s.slot, c.business_id,
+        SELECT s.slot, c.business_id, coalesce(v.version, 0) AS version,
                CASE s.slot WHEN 'long' THEN c.video_long_url ELSE c.video_short_url END AS video_url,
                coalesce(CASE s.slot WHEN 'long' THEN c.video_script ELSE c.short_video_script END ~ '\S', false) AS has_script,
                coalesce(length(CASE s.slot WHEN 'long' THEN c.video_script ELSE c.short_video_script END), 0) AS script_length,
                coalesce(i.secret_id IS NOT NULL, false) AS has_key,
                i.avatar_id, i.voice_id, i.engine, i.max_concurrent_renders,
-               a.id AS asset_id, a.original_file_name AS video_file_name, a.source AS asset_source,
+               a.id AS asset_id, a.original_file_name AS video_file_name, a.source AS asset_source, a.created_at AS asset_created_at,
                a.poster_key, a.captions_key, a.duration_seconds,
                changed.last_asset_change, changed.last_deleted_at,
                g.id AS generation_id, g.status AS generation_status, g.error_message, g.updated_at AS generation_updated_at,
-               g.waits_for_render_slot
+               g.waits_for_render_slot,
+               coalesce(ga.replaced_at = ga.created_at AND changed.last_asset_change <= ga.created_at, false) AS kept_aside
         FROM content c
         CROSS JOIN unnest(@slots) WITH ORDINALITY AS s(slot, position)
+        LEFT JOIN card_versions v ON v.content_id = c.id AND v.slot = s.slot
         LEFT JOIN ai_avatar_integrations i ON i.business_id = c.business_id AND i.provider = 'heygen' AND i.status = 'active'
         LEFT JOIN LATERAL (
-            SELECT id, status, error_message, updated_at, waits_for_render_slot FROM video_generations
+            SELECT id, status, error_message, updated_at, waits_for_render_slot, asset_id FROM video_generations
             WHERE content_id = c.id AND slot = s.slot
             ORDER BY created_at DESC LIMIT 1) g ON true
         LEFT JOIN LATERAL (
-            SELECT id, original_file_name, source, poster_key, captions_key, duration_seconds FROM video_assets
+            SELECT id, original_file_name, source, created_at, poster_key, captions_key, duration_seconds FROM video_assets
             WHERE content_id = c.id AND slot = s.slot AND replaced_at IS NULL AND deleted_at IS NULL
             ORDER BY created_at DESC LIMIT 1) a ON true
         LEFT JOIN LATERAL (
             SELECT max(coalesce(deleted_at, created_at)) AS last_asset_change, max(deleted_at) AS last_deleted_at FROM video_assets
             WHERE content_id = c.id AND slot = s.slot) changed ON true
+        LEFT JOIN video_assets ga ON ga.id = g.asset_id
         WHERE c.id = @content_id
           AND (@user_id IS NULL OR EXISTS (SELECT 1 FROM business_members m WHERE m.business_id = c.business_id AND m.user_id = @user_id))
         ORDER BY s.position
@@ -128,6 +135,7 @@ public sealed record VideoCard(
         // Strings: the enum conventions of the model do not reach types that are only read by SqlQuery.
         public required string Slot { get; init; }
         public Guid BusinessId { get; init; }
+        public long Version { get; init; }
         public string? VideoUrl { get; init; }
         public bool HasScript { get; init; }
         public int ScriptLength { get; init; }
@@ -143,12 +151,14 @@ public sealed record VideoCard(
         public Guid? AssetId { get; init; }
         public string? VideoFileName { get; init; }
         public string? AssetSource { get; init; }
+        public DateTimeOffset? AssetCreatedAt { get; init; }
         public DateTimeOffset? LastAssetChange { get; init; }
         public DateTimeOffset? LastDeletedAt { get; init; }
         public Guid? GenerationId { get; init; }
         public string? GenerationStatus { get; init; }
         public string? ErrorMessage { get; init; }
         public DateTimeOffset? GenerationUpdatedAt { get; init; }
+        public bool KeptAside { get; init; }
 
         public SlotSnapshot ToSnapshot(Guid contentId)
         {
@@ -181,10 +191,10 @@ public sealed record VideoCard(
                 _ => ((string?)null, (string?)null),
             };
 
-            var card = new VideoCard(contentId, slot, state, VideoUrl, VideoFileName, HasScript, facts.Integration,
+            var card = new VideoCard(Version, contentId, slot, state, VideoUrl, VideoFileName, HasScript, facts.Integration,
                 GenerationPolicy.Refusal(facts), GenerationPolicy.MayStart(facts),
                 TimedOut: status == Core.GenerationStatus.TimedOut, FailureMessage: failed ? ErrorMessage : null,
-                announcement, key)
+                KeptAside: KeptAside && status == Core.GenerationStatus.Completed, announcement, key)
             {
                 PosterUrl = PosterKey is null ? null : SlotVideos.UrlOf(PosterKey),
                 CaptionsUrl = CaptionsKey is null ? null : SlotVideos.UrlOf(CaptionsKey),
@@ -194,10 +204,16 @@ public sealed record VideoCard(
                 ScriptLength = GenerationPolicy.MayStart(facts) ? ScriptLength : null,
                 Engine = GenerationPolicy.MayStart(facts) ? Engine : null,
             };
-            return new SlotSnapshot(BusinessId, facts, card);
+            var changedAt = state switch
+            {
+                CardState.Video => AssetCreatedAt,
+                CardState.Generating or CardState.Failed => GenerationUpdatedAt,
+                _ => LastDeletedAt,
+            };
+            return new SlotSnapshot(BusinessId, facts, card, changedAt);
         }
     }
 }
 
-/// <summary>A card with what a handler needs beside it, from the same read.</summary>
-public sealed record SlotSnapshot(Guid BusinessId, GenerationFacts Facts, VideoCard Card);
+/// <summary>A card with what a handler or a stream needs beside it, from the same read: whose it is, and when its announced change happened.</summary>
+public sealed record SlotSnapshot(Guid BusinessId, GenerationFacts Facts, VideoCard Card, DateTimeOffset? ChangedAt);

@@ -82,4 +82,37 @@ public class ScriptReviewTests(BrowserApp app) : BrowserTest(app)
 
         await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Short Video Script" })).ToBeFocusedAsync();
     }
+
+    [Fact]
+    public async Task The_count_follows_the_typing_leaving_with_unsaved_text_asks_first_and_saving_nothing_new_says_so()
+    {
+        var editor = await App.CreateEditorAsync();
+        var id = await editor.CreateContentAsync("Counting", script: "Hello");
+        var page = await SignInAsync(editor);
+        await page.GotoAsync($"/content/{id}#main-script");
+        var text = page.GetByRole(AriaRole.Textbox, new() { Name = "Main Video Script" });
+        var save = page.GetByRole(AriaRole.Button, new() { Name = "Save Main Video Script" });
+
+        await save.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Nothing to save" })).ToBeVisibleAsync();
+
+        await text.PressAsync("Control+End");
+        await text.PressSequentiallyAsync(", world");
+        await Expect(page.Locator("#main-script-editor [data-char-count]")).ToHaveTextAsync("12");
+
+        var asked = new TaskCompletionSource<string>();
+        page.Dialog += async (_, dialog) =>
+        {
+            asked.TrySetResult(dialog.Type);
+            await dialog.DismissAsync();
+        };
+        await page.GetByRole(AriaRole.Link, new() { Name = "All content" }).ClickAsync();
+        Assert.Equal("beforeunload", await asked.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        await Expect(text).ToHaveValueAsync("Hello, world");
+
+        await save.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Saved." })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "All content" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Content", Exact = true })).ToBeVisibleAsync();
+    }
 }

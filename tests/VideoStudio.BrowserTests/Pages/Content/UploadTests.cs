@@ -57,6 +57,60 @@ public class UploadTests(BrowserApp app) : BrowserTest(app)
     }
 
     [Fact]
+    public async Task A_text_file_named_mp4_is_refused_in_the_open_dialog_with_the_reason_announced_and_the_reason_is_gone_on_the_next_opening()
+    {
+        var editor = await App.CreateEditorAsync();
+        var id = await editor.CreateContentAsync("Not a video");
+        var page = await SignInAsync(editor);
+        await page.GotoAsync($"/content/{id}");
+        var card = Card(page, "Long Social Video");
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Upload Long Social Video" });
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
+        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "notes.mp4",
+            MimeType = "video/mp4",
+            Buffer = "These are my notes, not a video."u8.ToArray(),
+        });
+        var answer = page.WaitForResponseAsync(r => r.Url.Contains("/upload"));
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
+        Assert.Equal(422, (await answer).Status);
+
+        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(dialog.GetByRole(AriaRole.Alert)).ToHaveTextAsync("This file is not a video we can play. Upload an MP4, MOV or WebM file.");
+        await Expect(card.Locator("video")).ToHaveCountAsync(0);
+
+        await page.Keyboard.PressAsync("Escape");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
+        await Expect(dialog.Locator("[role=alert]")).ToBeEmptyAsync();
+    }
+
+    [Fact]
+    public async Task Cancel_during_an_upload_closes_the_dialog_and_leaves_no_message_behind()
+    {
+        var editor = await App.CreateEditorAsync();
+        var id = await editor.CreateContentAsync("Cancelled");
+        var page = await SignInAsync(editor);
+        await page.GotoAsync($"/content/{id}");
+        var card = Card(page, "Short Social Video");
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Upload Short Social Video" });
+        // The upload never gets an answer, so it is still running when the editor cancels.
+        await page.RouteAsync("**/upload**", _ => Task.Delay(Timeout.Infinite));
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
+        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleMp4);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
+        await Expect(dialog.GetByRole(AriaRole.Progressbar, new() { Name = "Upload progress" })).ToBeVisibleAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+
+        await Expect(dialog).ToBeHiddenAsync();
+        await card.GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
+        await Expect(dialog.Locator("[role=alert]")).ToBeEmptyAsync();
+        await Expect(card.Locator("video")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task Cancel_in_the_delete_dialog_keeps_the_video()
     {
         var editor = await App.CreateEditorAsync();

@@ -38,8 +38,8 @@ public class ContentEventsTests
         Assert.Equal(["video-card-long", "video-card-short"], new[] { firstName, secondName });
         Assert.Equal(page.GetElementById("video-card-long")!.OuterHtml, first.OuterHtml);
         Assert.Equal(page.GetElementById("video-card-short")!.OuterHtml, second.OuterHtml);
-        Assert.Equal("video-card-short", second.GetAttribute("sse-swap"));
-        Assert.Equal("outerHTML", second.GetAttribute("hx-swap"));
+        Assert.Equal("video-card-short", second.Id);
+        Assert.Matches("^[0-9]+$", second.GetAttribute("data-version"));
     }
 
     [Fact]
@@ -50,11 +50,18 @@ public class ContentEventsTests
 
         var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
 
+        // One stream per page, on the body: this item's cards and notices of the others.
+        Assert.Equal("sse", page.Body!.GetAttribute("hx-ext"));
+        Assert.Equal($"/content/{id}/events", page.Body.GetAttribute("sse-connect"));
         var section = page.GetElementById("create-video")!;
-        Assert.Equal("sse", section.GetAttribute("hx-ext"));
-        Assert.Equal($"/content/{id}/events", section.GetAttribute("sse-connect"));
         Assert.Equal(["video-card-long", "video-card-short"], section.QuerySelectorAll("[sse-swap]").Select(e => e.GetAttribute("sse-swap")));
-        Assert.All(section.QuerySelectorAll("[sse-swap]"), e => Assert.Equal(e.Id, e.GetAttribute("sse-swap")));
+        // The listener sits on a wrapper that is never swapped and replaces the card whose id is the event's name.
+        Assert.All(section.QuerySelectorAll("[sse-swap]"), e =>
+        {
+            Assert.Equal("#" + e.GetAttribute("sse-swap"), e.GetAttribute("hx-target"));
+            Assert.Equal("outerHTML", e.GetAttribute("hx-swap"));
+            Assert.Equal(e.GetAttribute("sse-swap"), e.QuerySelector(".video-card")!.Id);
+        });
     }
 
     [Fact]
@@ -122,6 +129,44 @@ public class ContentEventsTests
         Assert.Equal("delete-dialog", card.QuerySelector("#video-card-long-delete")!.GetAttribute("data-opens"));
         Assert.Null(card.QuerySelector("form, input[name=__RequestVerificationToken]"));
         Assert.False(stream.Response.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task A_render_that_finishes_on_another_item_is_noticed_on_every_other_page_of_its_business_with_a_link_to_it()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var elsewhere = await _app.CreateTenantAsync();
+        var finished = await tenant.CreateContentAsync("Finished elsewhere");
+        var open = await tenant.CreateContentAsync("The item on screen");
+        var foreign = await elsewhere.CreateContentAsync("Not ours");
+        Assert.Equal("/events", (await tenant.Client.GetDocumentAsync("/content")).Body!.GetAttribute("sse-connect"));
+        await using var listPage = await CardStream.OpenAsync(tenant.Client, "/events");
+        await using var itemPage = await CardStream.OpenAsync(tenant.Client, open);
+        await itemPage.CardWhenAsync("video-card-short", _ => true);
+
+        // Another business's render first: a notice about it would arrive before ours.
+        await _app.Seed.GenerationAsync(foreign, VideoSlot.Long, GenerationStatus.Failed, g => g.ErrorMessage = "Not yours.");
+        await _app.Seed.GenerationAsync(finished, VideoSlot.Long, GenerationStatus.Failed, g => g.ErrorMessage = "HeyGen said no.");
+
+        foreach (var stream in new[] { listPage, itemPage })
+        {
+            var notice = await NextNoticeAsync(stream);
+            Assert.Contains("AI video for Long Social Video failed: HeyGen said no.", notice.TextContent);
+            Assert.Equal($"/content/{finished}#create-video", notice.QuerySelector("a")!.GetAttribute("href"));
+            Assert.Contains("Finished elsewhere", notice.QuerySelector("a")!.TextContent);
+        }
+    }
+
+    private static async Task<AngleSharp.Dom.IElement> NextNoticeAsync(CardStream stream)
+    {
+        while (true)
+        {
+            var item = await stream.NextAsync();
+            if (item.EventType == "notice")
+            {
+                return CardStream.Parse(item.Data);
+            }
+        }
     }
 
     [Fact]

@@ -72,6 +72,21 @@ public class DetailsTests
     }
 
     [Fact]
+    public async Task Saving_a_script_that_did_not_change_says_there_was_nothing_to_save()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync(script: "Same words");
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+
+        var response = await SaveAsync(tenant, page, "main-script-editor", "Same words");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var fragment = await response.FragmentAsync();
+        Assert.Contains("Nothing to save", fragment.QuerySelector("[role=status]")!.TextContent);
+        Assert.DoesNotContain("Saved.", fragment.Body!.TextContent);
+    }
+
+    [Fact]
     public async Task A_script_longer_than_HeyGen_reads_is_counted_and_flagged_in_its_editor()
     {
         var tenant = await _app.CreateTenantAsync();
