@@ -58,6 +58,16 @@
         if (first) first.focus();
     });
 
+    // A running render says how long it has run; the server rendered the start time for pages without this script.
+    function showElapsed() {
+        document.querySelectorAll("time[data-elapsed]").forEach(function (time) {
+            var minutes = Math.max(0, Math.floor((Date.now() - Date.parse(time.getAttribute("datetime"))) / 60000));
+            time.textContent = minutes < 1 ? "less than a minute ago" : minutes === 1 ? "1 minute ago" : minutes + " minutes ago";
+        });
+    }
+    document.addEventListener("htmx:load", showElapsed);
+    setInterval(showElapsed, 30000);
+
     // Notices of other items: dismissed by their button; the oldest go when more than three are shown.
     document.addEventListener("click", function (e) {
         var dismiss = e.target.closest("[data-dismiss-notice]");

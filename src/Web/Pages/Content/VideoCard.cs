@@ -34,6 +34,8 @@ public sealed record VideoCard(
     bool TimedOut,
     string? FailureMessage,
     bool KeptAside,
+    string? Progress,
+    DateTimeOffset? StartedAt,
     string? Announcement,
     string? AnnouncementKey)
 {
@@ -86,14 +88,14 @@ public sealed record VideoCard(
                a.poster_key, a.captions_key, a.duration_seconds,
                changed.last_asset_change, changed.last_deleted_at,
                g.id AS generation_id, g.status AS generation_status, g.error_message, g.updated_at AS generation_updated_at,
-               g.waits_for_render_slot,
+               g.waits_for_render_slot, g.created_at AS generation_created_at, g.attempts AS generation_attempts,
                coalesce(ga.replaced_at = ga.created_at AND changed.last_asset_change <= ga.created_at, false) AS kept_aside
         FROM content c
         CROSS JOIN unnest(@slots) WITH ORDINALITY AS s(slot, position)
         LEFT JOIN card_versions v ON v.content_id = c.id AND v.slot = s.slot
         LEFT JOIN ai_avatar_integrations i ON i.business_id = c.business_id AND i.provider = 'heygen' AND i.status = 'active'
         LEFT JOIN LATERAL (
-            SELECT id, status, error_message, updated_at, waits_for_render_slot, asset_id FROM video_generations
+            SELECT id, status, error_message, updated_at, waits_for_render_slot, created_at, attempts, asset_id FROM video_generations
             WHERE content_id = c.id AND slot = s.slot
             ORDER BY created_at DESC LIMIT 1) g ON true
         LEFT JOIN LATERAL (
@@ -158,6 +160,8 @@ public sealed record VideoCard(
         public string? GenerationStatus { get; init; }
         public string? ErrorMessage { get; init; }
         public DateTimeOffset? GenerationUpdatedAt { get; init; }
+        public DateTimeOffset? GenerationCreatedAt { get; init; }
+        public int? GenerationAttempts { get; init; }
         public bool KeptAside { get; init; }
 
         public SlotSnapshot ToSnapshot(Guid contentId)
@@ -191,10 +195,22 @@ public sealed record VideoCard(
                 _ => ((string?)null, (string?)null),
             };
 
+            // Where a running render is, in words; the job counts the tries HeyGen did not answer.
+            var progress = !generating ? null
+                : GenerationAttempts > 0 && status == Core.GenerationStatus.Queued
+                    ? $"HeyGen is not answering; trying again by itself (attempt {GenerationAttempts + 1})."
+                : status switch
+                {
+                    Core.GenerationStatus.Queued => "Sending the script to HeyGen.",
+                    Core.GenerationStatus.Submitted => "Waiting for HeyGen to start rendering.",
+                    _ => "HeyGen is rendering the video; renders usually take 5 to 15 minutes.",
+                };
+
             var card = new VideoCard(Version, contentId, slot, state, VideoUrl, VideoFileName, HasScript, facts.Integration,
                 GenerationPolicy.Refusal(facts), GenerationPolicy.MayStart(facts),
                 TimedOut: status == Core.GenerationStatus.TimedOut, FailureMessage: failed ? ErrorMessage : null,
-                KeptAside: KeptAside && status == Core.GenerationStatus.Completed, announcement, key)
+                KeptAside: KeptAside && status == Core.GenerationStatus.Completed, progress, generating ? GenerationCreatedAt : null,
+                announcement, key)
             {
                 PosterUrl = PosterKey is null ? null : SlotVideos.UrlOf(PosterKey),
                 CaptionsUrl = CaptionsKey is null ? null : SlotVideos.UrlOf(CaptionsKey),

@@ -148,16 +148,21 @@ public class ContentEventsTests
         await _app.Seed.GenerationAsync(foreign, VideoSlot.Long, GenerationStatus.Failed, g => g.ErrorMessage = "Not yours.");
         await _app.Seed.GenerationAsync(finished, VideoSlot.Long, GenerationStatus.Failed, g => g.ErrorMessage = "HeyGen said no.");
 
+        var badges = new List<AngleSharp.Dom.IElement>();
         foreach (var stream in new[] { listPage, itemPage })
         {
-            var notice = await NextNoticeAsync(stream);
+            var notice = await NextNoticeAsync(stream, stream == listPage ? badges : null);
             Assert.Contains("AI video for Long Social Video failed: HeyGen said no.", notice.TextContent);
             Assert.Equal($"/content/{finished}#create-video", notice.QuerySelector("a")!.GetAttribute("href"));
             Assert.Contains("Finished elsewhere", notice.QuerySelector("a")!.TextContent);
         }
+        // The list's badge of that slot is kept current by the same stream; the page of an item gets no badges.
+        var badge = Assert.Single(badges);
+        Assert.Equal($"slot-status-{finished:N}-long", badge.Id);
+        Assert.Equal("failed", badge.GetAttribute("data-state"));
     }
 
-    private static async Task<AngleSharp.Dom.IElement> NextNoticeAsync(CardStream stream)
+    private static async Task<AngleSharp.Dom.IElement> NextNoticeAsync(CardStream stream, List<AngleSharp.Dom.IElement>? badges)
     {
         while (true)
         {
@@ -165,6 +170,11 @@ public class ContentEventsTests
             if (item.EventType == "notice")
             {
                 return CardStream.Parse(item.Data);
+            }
+            if (item.EventType.StartsWith("slot-status-", StringComparison.Ordinal))
+            {
+                Assert.NotNull(badges);
+                badges.Add(CardStream.Parse(item.Data));
             }
         }
     }
