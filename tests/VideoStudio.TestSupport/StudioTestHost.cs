@@ -17,7 +17,9 @@ public static class StudioTestHost
             .UseSetting("Studio:SeedDemo", "false")
             .UseSetting("Studio:MediaRoot", mediaRoot)
             .UseSetting("Studio:KeyRing:CertificatePath", TestKeyRing.Certificate.CertificatePath)
-            .UseSetting("Studio:KeyRing:CertificatePassword", TestKeyRing.Certificate.Password);
+            .UseSetting("Studio:KeyRing:CertificatePassword", TestKeyRing.Certificate.Password)
+            // Every test client signs in from the same (absent) address; the per-account limit still applies.
+            .UseSetting("Studio:SignIn:PerAddress", "1000000");
 
     /// <summary>A client that keeps cookies and shows redirects instead of following them, so a test sees each answer.</summary>
     public static HttpClient CreateBrowserlessClient(this WebApplicationFactory<Program> app) =>

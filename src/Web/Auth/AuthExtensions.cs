@@ -18,7 +18,6 @@ public static class AuthExtensions
             {
                 o.User.RequireUniqueEmail = true;
                 o.Password.RequiredLength = 8;
-                o.Lockout.MaxFailedAccessAttempts = 10;
             })
             .AddEntityFrameworkStores<StudioDb>()
             .AddClaimsPrincipalFactory<StudioClaimsFactory>()
@@ -35,9 +34,12 @@ public static class AuthExtensions
             // Secure whenever the browser is on HTTPS, which behind a proxy the forwarded headers tell (ReverseProxy).
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.SlidingExpiration = true;
+            o.Events.OnValidatePrincipal = SessionCheck.ValidateAsync;
             o.Events.OnRedirectToLogin = context => RedirectAsync(context, StatusCodes.Status401Unauthorized, LoginAfterHtmx(context.Request));
             o.Events.OnRedirectToAccessDenied = context => RedirectAsync(context, StatusCodes.Status403Forbidden, "/status/403");
         });
+        builder.Services.Configure<SignInLimitOptions>(builder.Configuration.GetSection("Studio:SignIn"));
+        builder.Services.AddSingleton<SignInLimiter>();
 
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())

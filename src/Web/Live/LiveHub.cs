@@ -80,4 +80,7 @@ public sealed class LiveOptions
 {
     /// <summary>Proxies and browsers drop a silent connection; 15 s keeps well inside the usual idle timeouts.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How soon an open stream notices that its reader lost access (LiveAccess): one small query per stream each time.</summary>
+    public TimeSpan AccessCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -39,6 +39,14 @@ public sealed class CardStream : IAsyncDisposable
         return _events.Current;
     }
 
+    /// <summary>Reads until the server ends the stream; fails if it is still open when the stream's time is up.</summary>
+    public async Task EndAsync()
+    {
+        while (await _events.MoveNextAsync())
+        {
+        }
+    }
+
     /// <summary>The next card event, skipping heartbeats, parsed to its root element.</summary>
     public async Task<(string EventType, IElement Card)> NextCardAsync()
     {

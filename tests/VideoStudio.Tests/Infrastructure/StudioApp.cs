@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +15,14 @@ namespace VideoStudio.Tests.Infrastructure;
 /// </summary>
 public sealed class StudioApp : WebApplicationFactory<Program>
 {
-    private static readonly Lazy<StudioApp> Shared = new(() => new StudioApp());
+    // Started inside the Lazy: WebApplicationFactory builds its host on first use without a lock, so test classes that touch
+    // it at once could each start a host, and the second waits for the first's migrations under the advisory lock.
+    private static readonly Lazy<StudioApp> Shared = new(() =>
+    {
+        var app = new StudioApp();
+        app.StartServer();
+        return app;
+    });
 
     public static StudioApp Instance => Shared.Value;
 
@@ -43,6 +52,17 @@ public sealed class StudioApp : WebApplicationFactory<Program>
         builder.UseSetting("Studio:PublicUrl", "https://studio.example");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureServices(services => services.ConfigureDbContext<StudioDb>(o => o.AddInterceptors(Outage)));
+        // Streams notice lost access within a second, so tests of it do not wait the production five.
+        builder.UseSetting("Live:AccessCheckInterval", "00:00:01");
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ClientAddressFromHeader>());
+    }
+
+    /// <summary>A browserless client whose requests come from the given IP address, as the sign-in limits see it.</summary>
+    public HttpClient CreateBrowserlessClient(string from)
+    {
+        var client = this.CreateBrowserlessClient();
+        client.DefaultRequestHeaders.Add(ClientAddressFromHeader.Header, from);
+        return client;
     }
 
     /// <summary>Every upload, finished or failed, leaves nothing in the staging folder. Holds for tests in <see cref="MediaCollection"/>, which run one at a time.</summary>
@@ -77,4 +97,23 @@ public sealed record Tenant(StudioApp App, Guid BusinessId, string UserId, strin
 {
     public Task<Guid> CreateContentAsync(string title = "A content item", string? script = StudioSeed.Script, string? shortScript = StudioSeed.ShortScript) =>
         App.Seed.ContentAsync(BusinessId, title, script, shortScript);
+}
+
+/// <summary>The test server gives requests no client address; this lets a test choose one (sign-in limits are per address).</summary>
+public sealed class ClientAddressFromHeader : IStartupFilter
+{
+    public const string Header = "X-Test-Client-Address";
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            if (context.Request.Headers.TryGetValue(Header, out var address))
+            {
+                context.Connection.RemoteIpAddress = IPAddress.Parse(address.ToString());
+            }
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using VideoStudio.Core;
 using VideoStudio.Tests.Infrastructure;
 
 namespace VideoStudio.Tests.Security;
@@ -13,7 +14,8 @@ public class TenantIsolationTests
     public async Task Every_route_with_an_id_answers_404_to_another_business_and_changes_nothing()
     {
         var owner = await _app.CreateTenantAsync();
-        var stranger = await _app.CreateTenantAsync();
+        // An admin of their own business, so that pages for admins refuse them for being strangers, not for being editors.
+        var stranger = await _app.CreateTenantAsync(MemberRole.Admin);
         var id = await owner.CreateContentAsync(script: "Owner's words", shortScript: "Owner's short words");
         var ownerPage = await owner.Client.GetDocumentAsync($"/content/{id}");
         var card = (await (await owner.UploadAsync(ownerPage, id, "long", Videos.Mp4, "owner.mp4")).FragmentAsync()).Body!.FirstElementChild!;
@@ -21,12 +23,13 @@ public class TenantIsolationTests
         var strangerPage = await stranger.Client.GetDocumentAsync($"/content/{await stranger.CreateContentAsync()}");
         var before = await SnapshotAsync(id);
 
-        var values = new Dictionary<string, string> { ["id"] = id.ToString(), ["file"] = file, ["slot"] = "long" };
+        var values = new Dictionary<string, string> { ["id"] = id.ToString(), ["file"] = file, ["slot"] = "long", ["businessId"] = owner.BusinessId.ToString() };
         var withIds = (await EndpointCatalog.AllAsync(_app.Services))
-            .Where(e => e.Pattern.Contains("{id") || e.Pattern.Contains("{file") || e.Pattern.Contains("{contentId") || e.Pattern.Contains("{generationId"))
+            .Where(e => e.Pattern.Contains("{id") || e.Pattern.Contains("{file") || e.Pattern.Contains("{contentId") || e.Pattern.Contains("{generationId") || e.Pattern.Contains("{businessId"))
             .ToList();
         Assert.Contains(withIds, e => e.Pattern.TrimStart('/').StartsWith("media/"));
         Assert.Contains(withIds, e => e.Handler == "Delete");
+        Assert.Contains(withIds, e => e.Pattern.Contains("{businessId") && e.Handler == "Remove");
 
         var leaks = new List<string>();
         foreach (var endpoint in withIds)

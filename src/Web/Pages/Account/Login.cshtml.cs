@@ -3,12 +3,20 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using VideoStudio.Core.Data;
+using VideoStudio.Web.Auth;
 
 namespace VideoStudio.Web.Pages.Account;
 
 [AllowAnonymous]
-public class LoginModel(SignInManager<StudioUser> signIn) : PageModel
+public class LoginModel(SignInManager<StudioUser> signIn, UserManager<StudioUser> users, IPasswordHasher<StudioUser> hasher, SignInLimiter limiter)
+    : PageModel
 {
+    public const string Mismatch = "That email and password do not match an account. Check them and try again.";
+
+    // Checked against a password nobody knows when the e-mail has no account, so that answer takes as long as a wrong password.
+    private static readonly StudioUser Decoy = new();
+    private static string? _decoyHash;
+
     public sealed class InputModel
     {
         public string Email { get; set; } = "";
@@ -35,15 +43,31 @@ public class LoginModel(SignInManager<StudioUser> signIn) : PageModel
             return Page();
         }
 
-        var result = await signIn.PasswordSignInAsync(Input.Email.Trim(), Input.Password, isPersistent: true, lockoutOnFailure: true);
+        if (limiter.Acquire(HttpContext.Connection.RemoteIpAddress?.ToString(), Input.Email) is { } wait)
+        {
+            var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
+            Error = $"Too many sign-in attempts. Try again in {minutes} {(minutes == 1 ? "minute" : "minutes")}.";
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString();
+            return Page();
+        }
+
+        var user = await users.FindByEmailAsync(Input.Email.Trim());
+        if (user is null)
+        {
+            _decoyHash ??= hasher.HashPassword(Decoy, Guid.NewGuid().ToString());
+            hasher.VerifyHashedPassword(Decoy, _decoyHash, Input.Password);
+            Error = Mismatch;
+            return Page();
+        }
+
+        // No lockout: the rate limiter slows guessing without letting a stranger lock the owner out.
+        var result = await signIn.PasswordSignInAsync(user, Input.Password, isPersistent: true, lockoutOnFailure: false);
         if (result.Succeeded)
         {
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/content");
         }
-
-        Error = result.IsLockedOut
-            ? "Too many failed attempts. Wait a few minutes, then try again."
-            : "That email and password do not match an account. Check them and try again.";
+        Error = Mismatch;
         return Page();
     }
 }

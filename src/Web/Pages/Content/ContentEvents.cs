@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Identity;
+using System.Security.Claims;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +33,9 @@ public static class ContentEvents
 }
 
 /// <summary>The streams behind <see cref="ContentEvents"/>: cards of one item, notices of the others.</summary>
-public sealed class ContentStreams(IServiceScopeFactory scopes, LiveHub hub, PartialRenderer renderer, IHostApplicationLifetime lifetime, TimeProvider clock)
+public sealed class ContentStreams(
+    IServiceScopeFactory scopes, LiveHub hub, PartialRenderer renderer, IHostApplicationLifetime lifetime, TimeProvider clock,
+    IOptions<LiveOptions> liveOptions, ILogger<ContentStreams> logger)
 {
     private const string CardPartial = "/Pages/Content/_VideoCard.cshtml";
     private const string NoticePartial = "/Pages/Content/_Notice.cshtml";
@@ -58,6 +63,15 @@ public sealed class ContentStreams(IServiceScopeFactory scopes, LiveHub hub, Par
         return await scope.ServiceProvider.GetRequiredService<StudioDb>().ContentVisibleTo(userId).AnyAsync(c => c.Id == id, ct);
     }
 
+    private async Task<bool> MayStillReadAsync(ClaimsPrincipal user, Guid? contentId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StudioDb>();
+        var stampClaim = scope.ServiceProvider.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
+        return (contentId is not { } id || await db.ContentVisibleTo(user.UserId()).AnyAsync(c => c.Id == id, ct))
+            && await SessionCheck.IsCurrentAsync(db, user, stampClaim, ct);
+    }
+
     private async Task<HashSet<Guid>> BusinessesOfAsync(string userId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -71,6 +85,8 @@ public sealed class ContentStreams(IServiceScopeFactory scopes, LiveHub hub, Par
         // Ending the stream when the app stops lets shutdown finish at once; the browser reconnects (to this node once it
         // is back, or to another) and starts again from the current state.
         using var end = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+        // Removal from the business, sign-out or demotion ends the stream within Live:AccessCheckInterval.
+        await using var access = LiveAccess.Watch(ct => MayStillReadAsync(http.User, contentId, ct), liveOptions.Value.AccessCheckInterval, end, logger);
         // Subscribed before anything is read, so a change between the read and the subscription is not lost.
         using var cards = contentId is { } id ? hub.Subscribe(id) : null;
         using var everything = hub.Subscribe(LiveHub.Everything);

@@ -122,7 +122,7 @@ public class AcceptModel(StudioDb db, UserManager<StudioUser> users, SignInManag
         await transaction.CommitAsync();
 
         await signIn.SignInAsync(user, isPersistent: true);
-        return LocalRedirect("/content");
+        return LocalRedirect(IsSetup ? "/businesses" : "/content");
     }
 
     private string Explain(IdentityError error) => error.Code switch

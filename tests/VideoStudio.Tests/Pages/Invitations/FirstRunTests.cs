@@ -1,12 +1,8 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using VideoStudio.Core.Data;
 using VideoStudio.Tests.Infrastructure;
 
@@ -17,19 +13,13 @@ public class FirstRunTests
     [Fact]
     public async Task A_fresh_install_prints_a_one_time_link_that_creates_the_first_site_administrator()
     {
-        await using var database = TestDatabase.Create();
-        var logs = new LogCapture();
-        await using var app = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseStudioTestSettings(database.ConnectionString, StudioTestHost.NewMediaRoot());
-            b.UseSetting("Studio:RunJobs", "false");
-            b.ConfigureLogging(l => l.AddProvider(logs));
-        });
+        await using var install = new FreshInstall();
+        var app = install.App;
         var client = app.CreateBrowserlessClient();
 
-        var link = Regex.Match(string.Join('\n', logs.Lines), @"/invitations/[A-Za-z0-9_-]{40,}").Value;
+        var link = install.SetupLink;
         Assert.NotEmpty(link);
-        Assert.DoesNotContain(logs.Lines, l => l.StartsWith("Error") || l.StartsWith("Critical"));
+        Assert.DoesNotContain(install.Logs.Lines, l => l.StartsWith("Error") || l.StartsWith("Critical"));
         var token = link["/invitations/".Length..];
         await using (var scope = app.Services.CreateAsyncScope())
         {

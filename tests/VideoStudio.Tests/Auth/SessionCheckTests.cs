@@ -1,0 +1,94 @@
+using System.Net;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using VideoStudio.Core;
+using VideoStudio.Tests.Infrastructure;
+
+namespace VideoStudio.Tests.Auth;
+
+public class SessionCheckTests
+{
+    private readonly StudioApp _app = StudioApp.Instance;
+
+    [Fact]
+    public async Task A_cookie_copied_before_sign_out_stops_working_at_once()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var copy = await CopySessionAsync(tenant.Client);
+        Assert.Equal(HttpStatusCode.OK, (await copy.GetAsync("/content")).StatusCode);
+        var list = await tenant.Client.GetDocumentAsync("/content");
+
+        await tenant.Client.SubmitAsync((IHtmlFormElement)list.QuerySelector("#sign-out")!.Closest("form")!, []);
+
+        var after = await copy.GetAsync("/content");
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/account/login", after.Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task A_changed_password_ends_the_other_sessions_and_keeps_this_one()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var other = await CopySessionAsync(tenant.Client);
+        var form = (await tenant.Client.GetDocumentAsync("/account/password")).QuerySelector<IHtmlFormElement>("#password-form")!;
+
+        var wrong = await (await tenant.Client.SubmitAsync(form, new() { ["Input.CurrentPassword"] = "nope", ["Input.NewPassword"] = "Next!Pass2026" })).ParseAsync();
+        Assert.Contains("not your current password", wrong.QuerySelector("#current-password-error")!.TextContent);
+        var weak = await (await tenant.Client.SubmitAsync(form, new() { ["Input.CurrentPassword"] = tenant.Password, ["Input.NewPassword"] = "weak" })).ParseAsync();
+        Assert.NotEmpty(weak.QuerySelector("#new-password-error")!.TextContent.Trim());
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/content")).StatusCode);
+
+        var changed = await tenant.Client.SubmitAsync(form, new() { ["Input.CurrentPassword"] = tenant.Password, ["Input.NewPassword"] = "Next!Pass2026" });
+
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await tenant.Client.GetAsync("/content")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await other.GetAsync("/content")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_demoted_site_admin_is_refused_at_the_next_request()
+    {
+        var keeper = await _app.CreateTenantAsync(siteAdmin: true);
+        var demoted = await _app.CreateTenantAsync(siteAdmin: true);
+        Assert.Equal(HttpStatusCode.OK, (await demoted.Client.GetAsync("/admin/metrics")).StatusCode);
+
+        var businesses = await keeper.Client.GetDocumentAsync("/businesses");
+        var demote = (IHtmlFormElement)businesses.QuerySelector($"#site-admins input[value='{demoted.UserId}']")!.Closest("form")!;
+        await keeper.Client.SubmitAsync(demote, []);
+
+        var refused = await demoted.Client.GetAsync("/admin/metrics");
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.StartsWith("/account/login", refused.Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task A_removed_member_s_open_stream_closes()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var editor = await _app.CreateTenantAsync();
+        await _app.WithDbAsync(db =>
+        {
+            db.BusinessMembers.Add(new Core.Data.BusinessMember { BusinessId = admin.BusinessId, UserId = editor.UserId, Role = MemberRole.Editor });
+            return db.SaveChangesAsync();
+        });
+        var id = await admin.CreateContentAsync();
+        await using var stream = await CardStream.OpenAsync(editor.Client, id);
+        await stream.NextCardAsync();
+
+        var people = await admin.Client.GetDocumentAsync($"/businesses/{admin.BusinessId}/people");
+        await admin.Client.SubmitAsync((IHtmlFormElement)people.QuerySelector($"li[data-user='{editor.UserId}'] details form")!, []);
+
+        await stream.EndAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await editor.Client.GetAsync($"/content/{id}")).StatusCode);
+    }
+
+    /// <summary>A second client holding the same cookies, as someone who copied them would.</summary>
+    private async Task<HttpClient> CopySessionAsync(HttpClient signedIn)
+    {
+        var response = await signedIn.GetAsync("/content");
+        var cookie = response.RequestMessage!.Headers.TryGetValues("Cookie", out var values) ? string.Join("; ", values) : "";
+        var copy = _app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        copy.DefaultRequestHeaders.Add("Cookie", cookie);
+        return copy;
+    }
+}
