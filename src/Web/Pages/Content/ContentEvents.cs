@@ -29,7 +29,6 @@ public static class ContentEvents
         app.MapGet("/events", (HttpContext http, ContentStreams streams) => streams.StartAsync(http, null)).AllowAnonymous();
         return app;
     }
-
 }
 
 /// <summary>The streams behind <see cref="ContentEvents"/>: cards of one item, notices of the others.</summary>
@@ -47,22 +46,17 @@ public sealed class ContentStreams(
         {
             return TypedResults.NotFound();
         }
-        var businesses = await BusinessesOfAsync(http.User.UserId(), http.RequestAborted);
-        if (contentId is { } id && !await IsVisibleAsync(id, http.User.UserId(), http.RequestAborted))
+        // The same check the stream repeats while it runs: membership of the item's business and a current session.
+        if (!await MayStillReadAsync(http.User, contentId, http.RequestAborted))
         {
             return TypedResults.NotFound();
         }
+        var businesses = await BusinessesOfAsync(http.User.UserId(), http.RequestAborted);
         http.Response.Headers["X-Accel-Buffering"] = "no";
         return TypedResults.ServerSentEvents(EventsAsync(http, contentId, businesses, http.RequestAborted));
     }
 
     // Scopes of their own rather than the request's, so a stream open for hours does not hold a DbContext.
-    private async Task<bool> IsVisibleAsync(Guid id, string userId, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<StudioDb>().ContentVisibleTo(userId).AnyAsync(c => c.Id == id, ct);
-    }
-
     private async Task<bool> MayStillReadAsync(ClaimsPrincipal user, Guid? contentId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
