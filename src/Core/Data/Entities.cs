@@ -8,6 +8,22 @@ public class StudioUser : IdentityUser
     public bool IsSiteAdmin { get; set; }
 }
 
+/// <summary>
+/// One signed-in browser: its cookie carries the id, and every request checks the row is still open, so signing out ends
+/// this session alone and "sign out everywhere" (or a password change) ends the others.
+/// </summary>
+public class UserSession
+{
+    public Guid Id { get; set; }
+    public required string UserId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Brought up to date at most every few minutes, not on every request (a write per request would cost more than it tells).</summary>
+    public DateTimeOffset LastSeenAt { get; set; }
+    public DateTimeOffset? EndedAt { get; set; }
+    public string? Address { get; set; }
+    public string? UserAgent { get; set; }
+}
+
 public class Business
 {
     public Guid Id { get; set; }

@@ -17,6 +17,7 @@ public class StudioDb(DbContextOptions<StudioDb> options)
     public DbSet<VideoGeneration> VideoGenerations => Set<VideoGeneration>();
     public DbSet<VideoEvent> VideoEvents => Set<VideoEvent>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
@@ -87,6 +88,15 @@ public class StudioDb(DbContextOptions<StudioDb> options)
             e.HasIndex(c => c.BusinessId, "ix_content_business_id_has_short_video_script")
                 .HasDatabaseName("ix_content_business_id_has_short_video_script")
                 .HasFilter("short_video_script IS NOT NULL");
+        });
+
+        builder.Entity<UserSession>(e =>
+        {
+            e.ToTable("user_sessions");
+            e.HasIndex(s => s.UserId);
+            e.HasOne<StudioUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(s => s.Address).HasMaxLength(64);
+            e.Property(s => s.UserAgent).HasMaxLength(256);
         });
 
         builder.Entity<Invitation>(e =>

@@ -35,6 +35,7 @@ public static class AuthExtensions
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.SlidingExpiration = true;
             o.Events.OnValidatePrincipal = SessionCheck.ValidateAsync;
+            o.Events.OnSigningIn = UserSessions.OnSigningInAsync;
             o.Events.OnRedirectToLogin = context => RedirectAsync(context, StatusCodes.Status401Unauthorized, LoginAfterHtmx(context.Request));
             o.Events.OnRedirectToAccessDenied = context => RedirectAsync(context, StatusCodes.Status403Forbidden, "/status/403");
         });

@@ -9,10 +9,10 @@ using VideoStudio.Core.Data;
 namespace VideoStudio.Web.Auth;
 
 /// <summary>
-/// Every request's cookie is checked against the account as it is now: one query for the security stamp and the site admin
-/// flag. Sign-out, a password change or reset, and "sign out everywhere" give the account a new stamp, so a copied cookie
-/// stops working at its next request; a site admin who is demoted is signed out at theirs. (Identity's own validator does
-/// the same check only every 30 minutes, and with a zero interval rebuilds the whole principal, several queries, each time.)
+/// Every request's cookie is checked against the database as it is now, in one query: its session row is still open (sign-out
+/// ends only that row; "sign out everywhere" all of them) and the account's security stamp and site admin flag are those the
+/// cookie was issued with (a password change or reset gives the account a new stamp; a demoted site admin is signed out at
+/// the next request). Identity's own validator checks the stamp only every 30 minutes and knows no sessions.
 /// </summary>
 public static class SessionCheck
 {
@@ -21,25 +21,47 @@ public static class SessionCheck
         var principal = context.Principal;
         var services = context.HttpContext.RequestServices;
         var stampClaim = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
-        if (principal is null || !await IsCurrentAsync(services.GetRequiredService<StudioDb>(), principal, stampClaim, context.HttpContext.RequestAborted))
+        var db = services.GetRequiredService<StudioDb>();
+        if (principal is null || !await IsCurrentAsync(db, principal, stampClaim, context.HttpContext.RequestAborted, noteSeen: true))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+            // A cookie refused for its stamp leaves its row open; closing it keeps the account page's list of sessions true.
+            if (principal is not null && UserSessions.IdOf(principal) is { } id && principal.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId)
+            {
+                await UserSessions.EndAsync(db, id, userId);
+            }
         }
     }
 
     /// <summary>Whether the session behind <paramref name="principal"/> still stands; also asked by long-lived streams.</summary>
-    public static async Task<bool> IsCurrentAsync(StudioDb db, ClaimsPrincipal principal, string stampClaim, CancellationToken ct)
+    public static async Task<bool> IsCurrentAsync(StudioDb db, ClaimsPrincipal principal, string stampClaim, CancellationToken ct, bool noteSeen = false)
     {
         var userId = principal.FindFirstValue(ClaimTypes.NameIdentifier);
         var stamp = principal.FindFirstValue(stampClaim);
-        if (userId is null || stamp is null)
+        if (userId is null || stamp is null || UserSessions.IdOf(principal) is not { } sessionId)
         {
             return false;
         }
         var current = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.SecurityStamp, u.IsSiteAdmin }).SingleOrDefaultAsync(ct);
-        return current is not null && current.SecurityStamp == stamp
-            && current.IsSiteAdmin == principal.HasClaim(AuthExtensions.SiteAdminClaim, "true");
+            .Select(u => new
+            {
+                u.SecurityStamp,
+                u.IsSiteAdmin,
+                Session = db.UserSessions.Where(s => s.Id == sessionId && s.UserId == userId && s.EndedAt == null)
+                    .Select(s => (DateTimeOffset?)s.LastSeenAt).FirstOrDefault(),
+            })
+            .SingleOrDefaultAsync(ct);
+        if (current is not { Session: { } lastSeen } || current.SecurityStamp != stamp
+            || current.IsSiteAdmin != principal.HasClaim(AuthExtensions.SiteAdminClaim, "true"))
+        {
+            return false;
+        }
+        var now = DateTimeOffset.UtcNow;
+        if (noteSeen && now - lastSeen > UserSessions.SeenPrecision)
+        {
+            await db.UserSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct);
+        }
+        return true;
     }
 }

@@ -26,6 +26,64 @@ public class SessionCheckTests
     }
 
     [Fact]
+    public async Task Signing_out_ends_this_session_only_and_the_other_device_stays_signed_in()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var otherDevice = _app.CreateBrowserlessClient();
+        await otherDevice.SignInAsync(tenant.Email, tenant.Password);
+        var copy = await CopySessionAsync(tenant.Client);
+        var list = await tenant.Client.GetDocumentAsync("/content");
+
+        await tenant.Client.SubmitAsync((IHtmlFormElement)list.QuerySelector("#sign-out")!.Closest("form")!, []);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await copy.GetAsync("/content")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await tenant.Client.GetAsync("/content")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await otherDevice.GetAsync("/content")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Sign_out_everywhere_ends_every_session_and_closes_their_streams()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var otherDevice = _app.CreateBrowserlessClient();
+        await otherDevice.SignInAsync(tenant.Email, tenant.Password);
+        var copy = await CopySessionAsync(tenant.Client);
+        var id = await tenant.CreateContentAsync();
+        await using var stream = await CardStream.OpenAsync(otherDevice, id);
+        await stream.NextCardAsync();
+        var account = await tenant.Client.GetDocumentAsync("/account");
+
+        var signedOut = await tenant.Client.SubmitAsync(account.QuerySelector<IHtmlFormElement>("#sign-out-everywhere-form")!, []);
+
+        Assert.StartsWith("/account/login", signedOut.Headers.Location!.PathAndQueryOf());
+        await stream.EndAsync();
+        foreach (var client in new[] { tenant.Client, otherDevice, copy })
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/content")).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task A_demoted_business_admin_loses_the_people_page_at_the_next_request()
+    {
+        var keeper = await _app.CreateTenantAsync(MemberRole.Admin);
+        var demoted = _app.CreateBrowserlessClient();
+        var member = await _app.Seed.MemberAsync();
+        await _app.WithDbAsync(db =>
+        {
+            db.BusinessMembers.Add(new Core.Data.BusinessMember { BusinessId = keeper.BusinessId, UserId = member.UserId, Role = MemberRole.Admin });
+            return db.SaveChangesAsync();
+        });
+        await demoted.SignInAsync(member.Email, member.Password);
+        Assert.Equal(HttpStatusCode.OK, (await demoted.GetAsync($"/businesses/{keeper.BusinessId}/people")).StatusCode);
+        var people = await keeper.Client.GetDocumentAsync($"/businesses/{keeper.BusinessId}/people");
+
+        await keeper.Client.SubmitAsync((IHtmlFormElement)people.QuerySelector($"li[data-user='{member.UserId}'] select[name=role]")!.Closest("form")!, new() { ["role"] = "Editor" });
+
+        Assert.Equal(HttpStatusCode.NotFound, (await demoted.GetAsync($"/businesses/{keeper.BusinessId}/people")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_changed_password_ends_the_other_sessions_and_keeps_this_one()
     {
         var tenant = await _app.CreateTenantAsync();

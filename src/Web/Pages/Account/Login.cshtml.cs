@@ -31,9 +31,15 @@ public class LoginModel(SignInManager<StudioUser> signIn, UserManager<StudioUser
 
     public string? Error { get; private set; }
 
-    public void OnGet()
+    /// <summary>What the page that sent the visitor here did, said once.</summary>
+    public string? Notice { get; private set; }
+
+    public void OnGet() => Notice = Request.Query switch
     {
-    }
+        var q when q.ContainsKey("reset") => "Your password is changed. Sign in with the new one.",
+        var q when q["signedout"] == "everywhere" => "You are signed out on every browser and device.",
+        _ => null,
+    };
 
     public async Task<IActionResult> OnPostAsync()
     {

@@ -2,11 +2,12 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using VideoStudio.Core.Data;
+using VideoStudio.Web.Auth;
 
 namespace VideoStudio.Web.Pages.Account;
 
 /// <summary>/account/password: a new password, checked by Identity's password policy; every other session of the account ends.</summary>
-public class PasswordModel(UserManager<StudioUser> users, SignInManager<StudioUser> signIn) : PageModel
+public class PasswordModel(UserManager<StudioUser> users, SignInManager<StudioUser> signIn, StudioDb db) : PageModel
 {
     public sealed class InputModel
     {
@@ -52,6 +53,7 @@ public class PasswordModel(UserManager<StudioUser> users, SignInManager<StudioUs
         }
         // Identity gave the account a new security stamp: other sessions end at their next request; this one gets a fresh cookie.
         await signIn.RefreshSignInAsync(user);
+        await UserSessions.EndAllAsync(db, user.Id, except: UserSessions.IdOf(User));
         return Redirect("/account/password?changed");
     }
 }

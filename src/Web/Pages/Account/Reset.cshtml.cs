@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using VideoStudio.Core.Data;
+using VideoStudio.Web.Auth;
 
 namespace VideoStudio.Web.Pages.Account;
 
@@ -11,7 +12,7 @@ namespace VideoStudio.Web.Pages.Account;
 /// stamp the reset gives the account, which also ends the account's sessions).
 /// </summary>
 [AllowAnonymous]
-public class ResetModel(UserManager<StudioUser> users) : PageModel
+public class ResetModel(UserManager<StudioUser> users, StudioDb db) : PageModel
 {
     public const string Invalid = "This reset link does not work any more: it was used, it expired, or the password changed since. Ask an admin for a new one.";
 
@@ -57,6 +58,7 @@ public class ResetModel(UserManager<StudioUser> users) : PageModel
             }
             return Page();
         }
+        await UserSessions.EndAllAsync(db, user.Id);
         return Redirect("/account/login?reset=1");
     }
 }
