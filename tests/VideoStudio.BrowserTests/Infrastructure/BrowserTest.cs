@@ -40,6 +40,18 @@ public abstract class BrowserTest(BrowserApp app) : IAsyncLifetime
         }
     }
 
+    /// <summary>At phone, tablet and laptop widths: axe finds nothing, nothing scrolls sideways, and a screenshot is kept.</summary>
+    protected static async Task CheckAtEveryWidthAsync(IPage page, string name)
+    {
+        foreach (var width in (int[])[375, 768, 1280])
+        {
+            await page.SetViewportSizeAsync(width, HeightFor(width));
+            await Accessibility.AssertNoViolationsAsync(page, $"{name} at {width} px");
+            await Layout.AssertNoHorizontalScrollingAsync(page);
+            await Artifacts.ScreenshotAsync(page, $"{name}-{width}");
+        }
+    }
+
     // Phone, tablet and laptop proportions, so full-page screenshots look like what a person sees.
     protected static int HeightFor(int width) => width switch
     {

@@ -6,8 +6,6 @@ namespace VideoStudio.BrowserTests.Pages;
 /// <summary>The pages around the cards, at phone, tablet and laptop widths: axe finds nothing, nothing scrolls sideways, a screenshot is kept.</summary>
 public class PagesAccessibilityTests(BrowserApp app) : BrowserTest(app)
 {
-    private static readonly int[] Widths = [375, 768, 1280];
-
     [Fact]
     public async Task The_sign_in_page_passes_axe_at_every_width()
     {
@@ -65,16 +63,5 @@ public class PagesAccessibilityTests(BrowserApp app) : BrowserTest(app)
         await Artifacts.ScreenshotAsync(page, "settings-catalog-375");
         await page.SetViewportSizeAsync(1280, HeightFor(1280));
         await Artifacts.ScreenshotAsync(page, "settings-catalog-1280");
-    }
-
-    private static async Task CheckAtEveryWidthAsync(IPage page, string name)
-    {
-        foreach (var width in Widths)
-        {
-            await page.SetViewportSizeAsync(width, HeightFor(width));
-            await Accessibility.AssertNoViolationsAsync(page, $"{name} at {width} px");
-            await Layout.AssertNoHorizontalScrollingAsync(page);
-            await Artifacts.ScreenshotAsync(page, $"{name}-{width}");
-        }
     }
 }

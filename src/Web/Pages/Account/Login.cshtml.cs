@@ -19,8 +19,8 @@ public class LoginModel(SignInManager<StudioUser> signIn, UserManager<StudioUser
 
     public sealed class InputModel
     {
-        public string Email { get; set; } = "";
-        public string Password { get; set; } = "";
+        public string? Email { get; set; }
+        public string? Password { get; set; }
     }
 
     [BindProperty]
@@ -43,13 +43,23 @@ public class LoginModel(SignInManager<StudioUser> signIn, UserManager<StudioUser
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (string.IsNullOrWhiteSpace(Input.Email) || string.IsNullOrEmpty(Input.Password))
+        if (string.IsNullOrWhiteSpace(Input.Email))
+        {
+            ModelState.AddModelError("Input.Email", "Enter your email.");
+        }
+        if (string.IsNullOrEmpty(Input.Password))
+        {
+            ModelState.AddModelError("Input.Password", "Enter your password.");
+        }
+        if (!ModelState.IsValid)
         {
             Error = "Enter your email and password.";
             return Page();
         }
+        var email = Input.Email!.Trim();
+        var password = Input.Password!;
 
-        if (limiter.Acquire(HttpContext.Connection.RemoteIpAddress?.ToString(), Input.Email) is { } wait)
+        if (limiter.Acquire(HttpContext.Connection.RemoteIpAddress?.ToString(), email) is { } wait)
         {
             var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
             Error = $"Too many sign-in attempts. Try again in {minutes} {(minutes == 1 ? "minute" : "minutes")}.";
@@ -58,17 +68,17 @@ public class LoginModel(SignInManager<StudioUser> signIn, UserManager<StudioUser
             return Page();
         }
 
-        var user = await users.FindByEmailAsync(Input.Email.Trim());
+        var user = await users.FindByEmailAsync(email);
         if (user is null)
         {
             _decoyHash ??= hasher.HashPassword(Decoy, Guid.NewGuid().ToString());
-            hasher.VerifyHashedPassword(Decoy, _decoyHash, Input.Password);
+            hasher.VerifyHashedPassword(Decoy, _decoyHash, password);
             Error = Mismatch;
             return Page();
         }
 
         // No lockout: the rate limiter slows guessing without letting a stranger lock the owner out.
-        var result = await signIn.PasswordSignInAsync(user, Input.Password, isPersistent: true, lockoutOnFailure: false);
+        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: true, lockoutOnFailure: false);
         if (result.Succeeded)
         {
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/content");

@@ -11,8 +11,8 @@ public class PasswordModel(UserManager<StudioUser> users, SignInManager<StudioUs
 {
     public sealed class InputModel
     {
-        public string CurrentPassword { get; set; } = "";
-        public string NewPassword { get; set; } = "";
+        public string? CurrentPassword { get; set; }
+        public string? NewPassword { get; set; }
     }
 
     [BindProperty]
@@ -41,7 +41,7 @@ public class PasswordModel(UserManager<StudioUser> users, SignInManager<StudioUs
         {
             return Page();
         }
-        var result = await users.ChangePasswordAsync(user, Input.CurrentPassword, Input.NewPassword);
+        var result = await users.ChangePasswordAsync(user, Input.CurrentPassword!, Input.NewPassword!);
         if (!result.Succeeded)
         {
             foreach (var error in result.Errors)

@@ -26,7 +26,7 @@ public class ResetModel(UserManager<StudioUser> users, StudioDb db) : PageModel
     public string? Token { get; set; }
 
     [BindProperty]
-    public string NewPassword { get; set; } = "";
+    public string? NewPassword { get; set; }
 
     public string? Error { get; private set; }
 

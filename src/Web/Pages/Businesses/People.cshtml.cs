@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Hangfire;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using VideoStudio.Core;
@@ -58,8 +59,9 @@ public class PeopleModel(StudioDb db, UserManager<StudioUser> users, Mailer mail
             return NotFound();
         }
         var email = Invite.Email?.Trim() ?? "";
-        if (ModelState.IsValid && !Enum.IsDefined(Invite.Role))
+        if (ModelState.GetFieldValidationState("Invite.Role") == ModelValidationState.Invalid || !Enum.IsDefined(Invite.Role))
         {
+            ModelState.Remove("Invite.Role");
             ModelState.AddModelError("Invite.Role", "Choose editor or admin.");
         }
         if (ModelState.IsValid && Members.Any(m => string.Equals(m.Email, email, StringComparison.OrdinalIgnoreCase)))
@@ -127,7 +129,8 @@ public class PeopleModel(StudioDb db, UserManager<StudioUser> users, Mailer mail
         {
             return NotFound();
         }
-        if (!Enum.IsDefined(role) || Members.All(m => m.UserId != userId))
+        // A value that is no role fails binding and leaves role at its default (editor): without this check it would demote.
+        if (ModelState.GetFieldValidationState("role") == ModelValidationState.Invalid || !Enum.IsDefined(role) || Members.All(m => m.UserId != userId))
         {
             return await ShowMessageAsync(businessId, "Choose editor or admin for a current member.", ct);
         }

@@ -24,7 +24,7 @@ public class AcceptModel(StudioDb db, UserManager<StudioUser> users, SignInManag
         [StringLength(100, ErrorMessage = "Keep your name under 100 characters.")]
         public string? DisplayName { get; set; }
 
-        public string Password { get; set; } = "";
+        public string? Password { get; set; }
     }
 
     [BindProperty]
@@ -91,7 +91,7 @@ public class AcceptModel(StudioDb db, UserManager<StudioUser> users, SignInManag
         if (user is null)
         {
             user = new StudioUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = Input.DisplayName!.Trim() };
-            var created = await users.CreateAsync(user, Input.Password);
+            var created = await users.CreateAsync(user, Input.Password!);
             if (!created.Succeeded)
             {
                 foreach (var error in created.Errors)

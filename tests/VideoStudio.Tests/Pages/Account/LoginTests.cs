@@ -25,6 +25,20 @@ public class LoginTests
     }
 
     [Fact]
+    public async Task Empty_fields_are_named_next_to_each_field()
+    {
+        var client = _app.CreateBrowserlessClient();
+
+        var page = await (await client.SubmitSignInAsync("", "")).ParseAsync();
+
+        Assert.Contains("Enter your email.", page.QuerySelector("#email-error")!.TextContent);
+        Assert.Contains("Enter your password.", page.QuerySelector("#password-error")!.TextContent);
+        var onlyPassword = await (await client.SubmitSignInAsync("someone@test.example", "")).ParseAsync();
+        Assert.Empty(onlyPassword.QuerySelector("#email-error")!.TextContent.Trim());
+        Assert.Equal("someone@test.example", onlyPassword.QuerySelector<IHtmlInputElement>("#email")!.Value);
+    }
+
+    [Fact]
     public async Task Sign_out_ends_the_session()
     {
         var tenant = await _app.CreateTenantAsync();

@@ -18,7 +18,11 @@ public class PeopleTests
         var people = await admin.Client.GetDocumentAsync($"/businesses/{admin.BusinessId}/people");
         var form = people.QuerySelector<IHtmlFormElement>("#invite-form")!;
 
-        foreach (var (email, expected) in new[] { ("", "Enter the e-mail"), ("not-an-address", "name@example.com"), (admin.Email, "already a member") })
+        foreach (var (email, expected) in new[]
+        {
+            ("", "Enter the e-mail"), ("not-an-address", "name@example.com"), (admin.Email, "already a member"),
+            (new string('a', 250) + "@team.example", "at most 256 characters"),
+        })
         {
             var refused = await (await admin.Client.SubmitAsync(form, new() { ["Invite.Email"] = email, ["Invite.Role"] = "Editor" })).ParseAsync();
             Assert.Contains(expected, refused.QuerySelector("#invite-email-error")!.TextContent);
@@ -91,6 +95,65 @@ public class PeopleTests
 
         Assert.Equal(HttpStatusCode.NotFound, (await editor.Client.GetAsync($"/businesses/{admin.BusinessId}/people")).StatusCode);
         Assert.False(await _app.WithDbAsync(db => db.BusinessMembers.AnyAsync(m => m.UserId == editor.UserId)));
+    }
+
+    [Fact]
+    public async Task A_role_that_does_not_exist_is_refused_and_changes_nothing()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var second = await JoinAsync(admin, $"odd-role-{Guid.NewGuid():N}@team.example", "Admin");
+        var people = await admin.Client.GetDocumentAsync($"/businesses/{admin.BusinessId}/people");
+
+        var refused = await (await admin.Client.SubmitAsync(RoleForm(people, second.UserId), new() { ["role"] = "Owner" })).ParseAsync();
+        var invite = await (await admin.Client.SubmitAsync(people.QuerySelector<IHtmlFormElement>("#invite-form")!, new() { ["Invite.Email"] = "owner@team.example", ["Invite.Role"] = "Owner" })).ParseAsync();
+
+        Assert.Contains("Choose editor or admin", refused.QuerySelector("#people-message")!.TextContent);
+        Assert.Equal(MemberRole.Admin, await _app.WithDbAsync(db => db.BusinessMembers.Where(m => m.BusinessId == admin.BusinessId && m.UserId == second.UserId).Select(m => m.Role).SingleAsync()));
+        Assert.Contains("Choose editor or admin", invite.QuerySelector("#invite-role-error")!.TextContent);
+        Assert.False(await _app.WithDbAsync(db => db.Invitations.AnyAsync(i => i.BusinessId == admin.BusinessId && i.Email == "owner@team.example")));
+    }
+
+    [Fact]
+    public async Task A_site_admin_joins_a_second_business_with_the_password_of_their_existing_account()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var siteAdmin = await _app.CreateTenantAsync(MemberRole.Admin, siteAdmin: true);
+        var link = await InviteAsync(admin, siteAdmin.Email, "Editor");
+        var browser = _app.CreateBrowserlessClient();
+        var page = await browser.GetDocumentAsync(link);
+        Assert.Null(page.QuerySelector("#Input_DisplayName"));
+        var form = page.QuerySelector<IHtmlFormElement>("#accept-form")!;
+
+        var wrong = await (await browser.SubmitAsync(form, new() { ["Input.Password"] = "Not!ThePassword1" })).ParseAsync();
+        Assert.Contains($"not the password of {siteAdmin.Email}", wrong.QuerySelector("#password-error")!.TextContent);
+        Assert.False(await _app.WithDbAsync(db => db.BusinessMembers.AnyAsync(m => m.BusinessId == admin.BusinessId && m.UserId == siteAdmin.UserId)));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(link)).StatusCode);
+
+        var joined = await browser.SubmitAsync(form, new() { ["Input.Password"] = siteAdmin.Password });
+
+        Assert.Equal(HttpStatusCode.Redirect, joined.StatusCode);
+        var memberships = await _app.WithDbAsync(db => db.BusinessMembers.Where(m => m.UserId == siteAdmin.UserId).ToDictionaryAsync(m => m.BusinessId, m => m.Role));
+        Assert.Equal(MemberRole.Editor, memberships[admin.BusinessId]);
+        Assert.Equal(MemberRole.Admin, memberships[siteAdmin.BusinessId]);
+        Assert.Equal(1, await _app.WithDbAsync(db => db.Users.CountAsync(u => u.Email == siteAdmin.Email)));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/admin/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await browser.GetAsync(link)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_overlong_name_is_refused_next_to_the_field_and_creates_nobody()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var email = $"long-name-{Guid.NewGuid():N}@team.example";
+        var link = await InviteAsync(admin, email, "Editor");
+        var anonymous = _app.CreateBrowserlessClient();
+        var form = (await anonymous.GetDocumentAsync(link)).QuerySelector<IHtmlFormElement>("#accept-form")!;
+
+        var refused = await (await anonymous.SubmitAsync(form, new() { ["Input.DisplayName"] = new string('n', 101), ["Input.Password"] = "Good!Pass2026" })).ParseAsync();
+
+        Assert.Contains("under 100 characters", refused.QuerySelector("#name-error")!.TextContent);
+        Assert.Equal(0, await _app.WithDbAsync(db => db.Users.CountAsync(u => u.Email == email)));
+        Assert.Null(await _app.WithDbAsync(db => db.Invitations.Where(i => i.Email == email).Select(i => i.AcceptedAt).SingleAsync()));
     }
 
     [Fact]

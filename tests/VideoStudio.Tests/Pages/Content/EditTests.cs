@@ -52,6 +52,9 @@ public class EditTests
 
         var empty = await tenant.Client.SubmitAsync(edit.QuerySelector<IHtmlFormElement>("#rename-form")!, new() { ["Input.Title"] = "" });
         Assert.Contains("Enter a title.", (await empty.ParseAsync()).QuerySelector("#title-error")!.TextContent);
+        var overlong = await tenant.Client.SubmitAsync(edit.QuerySelector<IHtmlFormElement>("#rename-form")!, new() { ["Input.Title"] = new string('t', 301) });
+        Assert.Contains("too long", (await overlong.ParseAsync()).QuerySelector("#title-error")!.TextContent);
+        Assert.Equal("Old title", await _app.WithDbAsync(db => db.Content.Where(c => c.Id == id).Select(c => c.Title).SingleAsync()));
         var renamed = await tenant.Client.SubmitAsync(edit.QuerySelector<IHtmlFormElement>("#rename-form")!, new() { ["Input.Title"] = "New title" });
         Assert.NotNull((await renamed.ParseAsync()).QuerySelector("#rename-saved"));
         Assert.Equal("New title", (await tenant.Client.GetDocumentAsync($"/content/{id}")).QuerySelector("h1")!.TextContent.Trim());

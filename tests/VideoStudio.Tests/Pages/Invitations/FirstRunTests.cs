@@ -48,6 +48,34 @@ public class FirstRunTests
     }
 
     [Fact]
+    public async Task Setup_form_errors_are_named_next_to_each_field_and_create_nobody()
+    {
+        await using var install = new FreshInstall();
+        var client = install.App.CreateBrowserlessClient();
+        var form = (await client.GetDocumentAsync(install.SetupLink)).QuerySelector<IHtmlFormElement>("#accept-form")!;
+
+        foreach (var (fields, field, expected) in new (Dictionary<string, string>, string, string)[]
+        {
+            (new() { ["Input.Email"] = "", ["Input.DisplayName"] = "Ann", ["Input.Password"] = "First!Admin2026" }, "#email-error", "Enter your e-mail address"),
+            (new() { ["Input.Email"] = "ann-at-team", ["Input.DisplayName"] = "Ann", ["Input.Password"] = "First!Admin2026" }, "#email-error", "name@example.com"),
+            (new() { ["Input.Email"] = "ann@team.example", ["Input.DisplayName"] = " ", ["Input.Password"] = "First!Admin2026" }, "#name-error", "Enter your name"),
+            (new() { ["Input.Email"] = "ann@team.example", ["Input.DisplayName"] = "Ann", ["Input.Password"] = "" }, "#password-error", "Choose a password."),
+            (new() { ["Input.Email"] = "ann@team.example", ["Input.DisplayName"] = "Ann", ["Input.Password"] = "lower!case2026" }, "#password-error", "uppercase"),
+        })
+        {
+            var response = await client.SubmitAsync(form, fields);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains(expected, (await response.ParseAsync()).QuerySelector(field)!.TextContent);
+        }
+
+        await using var scope = install.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StudioDb>();
+        Assert.False(await db.Users.AnyAsync());
+        Assert.True(await db.Invitations.AnyAsync(i => i.SiteAdmin && i.AcceptedAt == null && i.RevokedAt == null));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(install.SetupLink)).StatusCode);
+    }
+
+    [Fact]
     public async Task Without_a_valid_token_there_is_no_setup_form()
     {
         var response = await StudioApp.Instance.CreateBrowserlessClient().GetAsync("/invitations/guessed-token");
