@@ -68,6 +68,24 @@
     document.addEventListener("htmx:load", showElapsed);
     setInterval(showElapsed, 30000);
 
+    // An outcome's Undo is offered until the time the server wrote on it (data-until); the server refuses it after that too.
+    function dropExpired() {
+        document.querySelectorAll("[data-until]").forEach(function (offer) {
+            if (Date.parse(offer.dataset.until) <= Date.now()) offer.remove();
+        });
+    }
+    document.addEventListener("htmx:load", dropExpired);
+    setInterval(dropExpired, 5000);
+
+    // The open History re-reads itself after a restore or a live change; focus that was on a button it replaced goes to its title.
+    document.addEventListener("htmx:load", function (e) {
+        if (e.target.id !== "history-panel") return;
+        var dialog = e.target.closest("dialog");
+        if (dialog && dialog.open && (!document.activeElement || document.activeElement === document.body)) {
+            dialog.querySelector("h2").focus();
+        }
+    });
+
     // Notices of other items: dismissed by their button; the oldest go when more than three are shown.
     document.addEventListener("click", function (e) {
         var dismiss = e.target.closest("[data-dismiss-notice]");
