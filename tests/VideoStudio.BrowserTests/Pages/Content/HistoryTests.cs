@@ -49,7 +49,10 @@ public class HistoryTests(BrowserApp app) : BrowserTest(app)
         await Expect(other.Locator("video")).ToHaveAttributeAsync("src", aiUrl!);
         await Expect(card.Locator("video")).ToHaveAttributeAsync("src", aiUrl!);
 
-        // History on the second page: restore the first upload; both pages follow.
+        // History open on both pages; restoring the first upload on the second, both pages and both lists follow.
+        await card.GetByRole(AriaRole.Button, new() { Name = "History" }).ClickAsync();
+        var watching = first.GetByRole(AriaRole.Dialog, new() { Name = "History of the Long Social Video" });
+        await Expect(watching.GetByRole(AriaRole.Listitem, new() { Name = "Upload “sample-16x9.mp4”" })).ToContainTextAsync("Replaced");
         await other.GetByRole(AriaRole.Button, new() { Name = "History" }).ClickAsync();
         var history = second.GetByRole(AriaRole.Dialog, new() { Name = "History of the Long Social Video" });
         await Expect(history).ToBeVisibleAsync();
@@ -61,6 +64,7 @@ public class HistoryTests(BrowserApp app) : BrowserTest(app)
         await Expect(card.Locator("video")).ToHaveAttributeAsync("src", uploadedUrl!);
         await Expect(other.Locator("video")).ToHaveAttributeAsync("src", uploadedUrl!);
         await Expect(history.GetByRole(AriaRole.Listitem, new() { Name = "Upload “sample-16x9.mp4”" })).ToContainTextAsync("Current");
+        await Expect(watching.GetByRole(AriaRole.Listitem, new() { Name = "Upload “sample-16x9.mp4”" })).ToContainTextAsync("Current");
         var trail = history.GetByRole(AriaRole.List, new() { Name = "What happened" }).GetByRole(AriaRole.Listitem);
         await Expect(trail.First).ToContainTextAsync("Restored “sample-16x9.mp4”");
         await Expect(trail.Nth(1)).ToContainTextAsync("Undo: brought back");
