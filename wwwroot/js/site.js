@@ -36,12 +36,17 @@
         if (!(dialog instanceof HTMLDialogElement) || !dialog.dataset.returnFocus) return;
         var back = document.getElementById(dialog.dataset.returnFocus);
         var card = document.getElementById(dialog.dataset.returnCard);
-        if (!back && card) back = card.querySelector("button:not([disabled])");
+        if (!back && card) back = firstAction(card);
         if (back) back.focus();
     }, true);
     document.addEventListener("htmx:afterRequest", function (e) {
         if (e.target.hasAttribute && e.target.hasAttribute("data-closes-dialog")) e.target.closest("dialog").close();
     });
+
+    // A card's first action (Upload), ahead of a button in a notice such as Undo.
+    function firstAction(card) {
+        return card.querySelector(".actions button:not([disabled])") || card.querySelector("button:not([disabled])");
+    }
 
     // A card swapped in while focus was inside it (Delete after deleting, or a live update that replaced it first) hands
     // focus to its first action, whichever of the two swaps came first; focus elsewhere on the page is never taken.
@@ -54,7 +59,7 @@
         var card = e.target;
         if (!card.classList || !card.classList.contains("video-card") || card.id !== focusedCard) return;
         if (document.activeElement && document.activeElement !== document.body) return;
-        var first = card.querySelector("button:not([disabled])");
+        var first = firstAction(card);
         if (first) first.focus();
     });
 
