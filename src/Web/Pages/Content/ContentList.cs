@@ -73,16 +73,23 @@ public static class ContentList
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var pattern = "%" + query.Search.Trim().Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
-            items = items.Where(c => EF.Functions.ILike(c.Title, pattern, @"\"));
+            // A literal, not a parameter: the app's connections plan prepared statements once, generically, and a generic plan
+            // cannot tell a pattern that matches every tenth title from one that matches none, so it walked the whole sort
+            // index for a search without hits (216 ms at 100,000 items). With the pattern in the SQL PostgreSQL plans each
+            // search for its own pattern: trigram index when it is rare, the sort's index when it is common. EF writes the
+            // literal escaped; each new search is a new statement, never auto-prepared, so the prepared ones stay the hot ones.
+            items = items.Where(c => EF.Functions.ILike(c.Title, EF.Constant(pattern), @"\"));
         }
         items = query.Filter switch
         {
             ContentFilter.MissingLong => items.Where(c => c.VideoLongUrl == null),
             ContentFilter.MissingShort => items.Where(c => c.VideoShortUrl == null),
             ContentFilter.Complete => items.Where(c => c.VideoLongUrl != null && c.VideoShortUrl != null),
-            ContentFilter.Generating => items.Where(c => db.VideoGenerations.Any(g => g.ContentId == c.Id && GenerationStatuses.Active.Contains(g.Status))),
+            // The statuses as literals (not an array parameter) let PostgreSQL prove the partial index of active generations
+            // applies, and estimate how rare each state is even in the generic plan.
+            ContentFilter.Generating => items.Where(c => db.VideoGenerations.Any(g => g.ContentId == c.Id && EF.Constant(GenerationStatuses.Active).Contains(g.Status))),
             ContentFilter.Failed => items.Where(c => db.VideoGenerations.Any(g =>
-                g.ContentId == c.Id && Failures.Contains(g.Status)
+                g.ContentId == c.Id && EF.Constant(Failures).Contains(g.Status)
                 && (g.Slot == VideoSlot.Long ? c.VideoLongUrl == null : c.VideoShortUrl == null)
                 && !db.VideoGenerations.Any(later => later.ContentId == g.ContentId && later.Slot == g.Slot && later.CreatedAt > g.CreatedAt))),
             _ => items,

@@ -47,6 +47,18 @@ public class IndexTests
     }
 
     [Fact]
+    public async Task A_search_with_quotes_and_backslashes_finds_the_title_as_typed()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.CreateContentAsync(@"Bob's back\slash loaf");
+        await tenant.CreateContentAsync("Bobs backslash loaf");
+
+        Assert.Equal([@"Bob's back\slash loaf"], await TitlesAsync(tenant, "/content?q=" + Uri.EscapeDataString(@"b's back\s")));
+        Assert.Empty(await TitlesAsync(tenant, "/content?q=" + Uri.EscapeDataString("'; DROP TABLE content; --")));
+        Assert.Equal(2, (await TitlesAsync(tenant, "/content")).Count);
+    }
+
+    [Fact]
     public async Task Pages_follow_each_other_without_repeating_or_skipping_an_item()
     {
         var tenant = await _app.CreateTenantAsync();
