@@ -78,7 +78,10 @@ public partial class EveryPageTests(BrowserApp app) : BrowserTest(app)
                 await Artifacts.ScreenshotAsync(page, $"page-{name}-{width}{(scheme == ColorScheme.Dark ? "-dark" : "")}");
             }
         }
-        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light, ForcedColors = ForcedColors.Active });
+        await page.SetViewportSizeAsync(1280, HeightFor(1280));
+        await Artifacts.ScreenshotAsync(page, $"page-{name}-1280-forced-colors");
+        await page.EmulateMediaAsync(new() { ForcedColors = ForcedColors.None });
 
         var text = await page.EvaluateAsync<string>("() => document.body.innerText");
         var emoji = Emoji().Matches(text).Select(m => m.Value).Distinct().ToList();
