@@ -40,7 +40,7 @@ public abstract class BrowserTest(BrowserApp app) : IAsyncLifetime
         }
     }
 
-    /// <summary>At phone, tablet and laptop widths: axe finds nothing, nothing scrolls sideways, and a screenshot is kept.</summary>
+    /// <summary>At phone, tablet and laptop widths, light and dark: axe finds nothing, nothing scrolls sideways, and a screenshot is kept.</summary>
     protected static async Task CheckAtEveryWidthAsync(IPage page, string name)
     {
         foreach (var width in (int[])[375, 768, 1280])
@@ -49,6 +49,9 @@ public abstract class BrowserTest(BrowserApp app) : IAsyncLifetime
             await Accessibility.AssertNoViolationsAsync(page, $"{name} at {width} px");
             await Layout.AssertNoHorizontalScrollingAsync(page);
             await Artifacts.ScreenshotAsync(page, $"{name}-{width}");
+            await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+            await Accessibility.AssertNoViolationsAsync(page, $"{name} in the dark theme at {width} px");
+            await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
         }
     }
 
