@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,12 +44,7 @@ public static class JobsExtensions
         services.AddScoped<VersionRetention>();
 
         var connectionString = builder.Configuration.StudioConnectionString();
-        services.AddHangfire((sp, config) => config
-            .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>()))
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
+        var storageOptions = new PostgreSqlStorageOptions
             {
                 // NOTIFY is sent by the enqueuing process, so every process sets it, not only the workers.
                 EnableLongPolling = true,
@@ -65,7 +61,17 @@ public static class JobsExtensions
                 DistributedLockTimeout = TimeSpan.FromSeconds(30),
                 // Like EF migrations: only the process that migrates installs Hangfire's schema (concurrent installs race).
                 PrepareSchemaIfNecessary = roles.Migrate,
-            }));
+            };
+        // This host's own storage, registered before AddHangfire, which would otherwise give the host the process-wide
+        // JobStorage.Current: with two hosts in one process (the tests start several) a page could enqueue into the other
+        // host's database, where no worker of its own ever looks.
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+        services.AddHangfire((sp, config) => config
+            .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>()))
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseStorage(sp.GetRequiredService<JobStorage>()));
 
         services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("job storage");
 
