@@ -127,6 +127,28 @@ public class VideoAsset
     public double? DurationSeconds { get; set; }
 }
 
+/// <summary>
+/// A resumable (tus) upload: its bytes gather in media storage's temporary area, chunk by chunk from any web process, until
+/// the last one arrives and the file is checked and attached to the slot (then <see cref="AssetId"/> is set, once).
+/// </summary>
+public class UploadSession
+{
+    public Guid Id { get; set; }
+    public Guid BusinessId { get; set; }
+    public Guid ContentId { get; set; }
+    public VideoSlot Slot { get; set; }
+    public required string UserId { get; set; }
+    public required string FileName { get; set; }
+    public long Length { get; set; }
+    /// <summary>Bytes received and kept; the temporary file is cut back to this if a process died while writing more.</summary>
+    public long Offset { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public Guid? AssetId { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+}
+
 public class VideoGeneration
 {
     public Guid Id { get; set; }

@@ -16,6 +16,7 @@ public class StudioDb(DbContextOptions<StudioDb> options)
     public DbSet<VideoAsset> VideoAssets => Set<VideoAsset>();
     public DbSet<VideoGeneration> VideoGenerations => Set<VideoGeneration>();
     public DbSet<VideoEvent> VideoEvents => Set<VideoEvent>();
+    public DbSet<UploadSession> UploadSessions => Set<UploadSession>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -138,6 +139,16 @@ public class StudioDb(DbContextOptions<StudioDb> options)
                 .HasDatabaseName("ux_video_generations_one_active_per_slot")
                 .IsUnique()
                 .HasFilter("status IN ('queued', 'submitted', 'processing')");
+        });
+
+        builder.Entity<UploadSession>(e =>
+        {
+            e.ToTable("upload_sessions");
+            e.HasOne<Content>().WithMany().HasForeignKey(u => u.ContentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(u => new { u.UserId, u.FinishedAt });
+            e.HasIndex(u => u.BusinessId);
+            e.HasIndex(u => u.ExpiresAt);
+            e.Property(u => u.FileName).HasMaxLength(255);
         });
 
         builder.Entity<VideoEvent>(e =>

@@ -133,6 +133,8 @@ public sealed class BrowserApp : IAsyncLifetime
         {
             builder.UseStudioTestSettings(connectionString, mediaRoot);
             builder.UseSetting("HeyGen:Simulator:Enabled", "true");
+            // The sample videos are a few dozen KB: small chunks let a test cut an upload between two of them.
+            builder.UseSetting("Studio:Upload:ChunkBytes", "8192");
             builder.UseSetting("HeyGen:Simulator:ApiKey", SimulatedHeyGenAccount.KeyPrefix);
             builder.UseSetting("HeyGen:Simulator:RenderDelay", RenderDelay.ToString());
             builder.UseSetting("HeyGen:BaseUrl", new Uri(baseUrl, SimulatorHosting.DefaultPrefix).ToString());

@@ -16,6 +16,15 @@ public sealed class UploadOptions
 
     /// <summary>What the file picker offers; the server decides by the file's first bytes, whatever the name says.</summary>
     public string Accept { get; set; } = ".mp4,.mov,.webm,video/mp4,video/quicktime,video/webm";
+
+    /// <summary>How much the dialog sends per request of a resumable upload: what a dropped connection costs again at most.</summary>
+    public int ChunkBytes { get; set; } = 8 << 20;
+
+    /// <summary>A resumable upload left untouched this long is removed with its bytes (tus's Upload-Expires).</summary>
+    public TimeSpan Expiry { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>A request that sends nothing for this long is ended and what it held is freed.</summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 public sealed record UploadOutcome(VideoAsset? Asset, string? Error, int Status);
