@@ -693,6 +693,11 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("AudioCodec")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("audio_codec");
+
                     b.Property<string>("CaptionsKey")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
@@ -724,6 +729,10 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("duration_seconds");
 
+                    b.Property<int?>("Height")
+                        .HasColumnType("integer")
+                        .HasColumnName("height");
+
                     b.Property<string>("OriginalFileName")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -744,6 +753,10 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("sha256");
 
+                    b.Property<bool>("ShapeAccepted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("shape_accepted");
+
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint")
                         .HasColumnName("size_bytes");
@@ -762,6 +775,15 @@ namespace VideoStudio.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("storage_key");
+
+                    b.Property<string>("VideoCodec")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("video_codec");
+
+                    b.Property<int?>("Width")
+                        .HasColumnType("integer")
+                        .HasColumnName("width");
 
                     b.HasKey("Id")
                         .HasName("pk_video_assets");

@@ -47,6 +47,7 @@
     function buttons(form, uploading, paused) {
         form.querySelector("[data-pause-upload]").hidden = !uploading || paused;
         form.querySelector("[data-resume-upload]").hidden = !paused;
+        form.querySelector("[data-use-anyway]").hidden = true;
         form.querySelector("button[type=submit]").hidden = uploading;
         form.querySelector(".upload-progress").hidden = !uploading;
     }
@@ -103,8 +104,9 @@
 
     async function sendChunk(state) {
         var from = state.offset, to = Math.min(from + Number(state.form.dataset.chunkBytes), state.file.size);
-        var answer = await send("PATCH", state.url, { "Content-Type": "application/offset+octet-stream", "Upload-Offset": String(from) },
-            state.file.slice(from, to), state, function (loaded) { progress(state, from + loaded); });
+        var headers = { "Content-Type": "application/offset+octet-stream", "Upload-Offset": String(from) };
+        if (state.shapeChoice) headers["Shape-Choice"] = state.shapeChoice;
+        var answer = await send("PATCH", state.url, headers, state.file.slice(from, to), state, function (loaded) { progress(state, from + loaded); });
         if (answer.status === 204) {
             state.offset = offsetOf(answer);
             return state.offset >= state.file.size ? "done" : "ok";
@@ -121,6 +123,8 @@
             if (head.status === 200) state.offset = offsetOf(head);
             return answer.status === 409 && head.status === 200 ? "ok" : "retry";
         }
+        // A video whose shape does not fit the slot is all there; the editor decides whether it becomes the slot's video.
+        if (answer.status === 422 && answer.getResponseHeader("Shape-Misfit")) return { question: answer.responseText };
         localStorage.removeItem(state.key);
         return refusal(answer);
     }
@@ -146,8 +150,18 @@
                 await pauseFor(RETRY_DELAYS[Math.min(failures++, RETRY_DELAYS.length - 1)], state);
                 continue;
             }
+            if (outcome.question) return ask(state, outcome.question);
             return stop(state, outcome.error);
         }
+    }
+
+    function ask(state, question) {
+        var form = state.form;
+        buttons(form, true, true);
+        form.querySelector("[data-resume-upload]").hidden = true;
+        form.querySelector("[data-use-anyway]").hidden = false;
+        say(state, "Uploaded; waiting for your choice.");
+        showError(form, question);
     }
 
     function stop(state, message) {
@@ -204,6 +218,11 @@
             if (state.wake) state.wake();
             buttons(form, true, true);
             say(state, "Paused at " + form.querySelector("progress").value + "%.");
+        } else if (state && e.target.closest("[data-use-anyway]")) {
+            state.shapeChoice = "use-anyway";
+            showError(form, "");
+            buttons(form, true, false);
+            run(state);
         } else if (state && e.target.closest("[data-resume-upload]")) {
             state.paused = false;
             state.samples = [];

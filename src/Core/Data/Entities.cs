@@ -127,6 +127,13 @@ public class VideoAsset
     public string? PosterKey { get; set; }
     public string? CaptionsKey { get; set; }
     public double? DurationSeconds { get; set; }
+    /// <summary>The picture as shown (rotation applied) and the codecs, as ffprobe read them; none when it was not installed.</summary>
+    public int? Width { get; set; }
+    public int? Height { get; set; }
+    public string? VideoCodec { get; set; }
+    public string? AudioCodec { get; set; }
+    /// <summary>Its shape does not fit the slot (landscape in 9:16 or the reverse) and the editor chose to use it anyway.</summary>
+    public bool ShapeAccepted { get; set; }
 }
 
 /// <summary>

@@ -128,6 +128,8 @@ public class StudioDb(DbContextOptions<StudioDb> options)
             e.Property(a => a.ContentType).HasMaxLength(100);
             e.Property(a => a.PosterKey).HasMaxLength(100);
             e.Property(a => a.CaptionsKey).HasMaxLength(100);
+            e.Property(a => a.VideoCodec).HasMaxLength(40);
+            e.Property(a => a.AudioCodec).HasMaxLength(40);
         });
 
         builder.Entity<VideoGeneration>(e =>

@@ -16,6 +16,9 @@ public static class MediaExtensions
             }
         });
         builder.Services.AddSingleton<MediaStore>();
+        builder.Services.Configure<ProbeOptions>(builder.Configuration.GetSection("Studio:Media"));
+        builder.Services.AddSingleton<VideoProbe>();
+        builder.Services.AddHostedService<VideoProbe.StartupCheck>();
         return builder;
     }
 }

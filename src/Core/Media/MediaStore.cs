@@ -11,7 +11,15 @@ public sealed class MediaOptions
 }
 
 /// <summary>A file written to the temporary area, checked and fingerprinted, not yet part of any slot.</summary>
-public sealed record StagedVideo(string TempPath, long SizeBytes, string Sha256, VideoFormat Format);
+public sealed record StagedVideo(string TempPath, long SizeBytes, string Sha256, VideoFormat Format)
+{
+    /// <summary>What ffprobe read from it, and its poster frame in storage, when they were made before it was attached.</summary>
+    public ProbedVideo? Probe { get; init; }
+    public string? PosterKey { get; init; }
+
+    /// <summary>The editor chose to use it although its shape does not fit the slot.</summary>
+    public bool ShapeAccepted { get; init; }
+}
 
 public sealed class MediaRejectedException(string message, string kind) : Exception(message)
 {

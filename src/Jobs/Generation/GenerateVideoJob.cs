@@ -21,6 +21,7 @@ public sealed class GenerateVideoJob(
     HeyGenClient heygen,
     HeyGenSecrets secrets,
     MediaStore store,
+    VideoProbe probe,
     IBackgroundJobClient jobs,
     IOptions<HeyGenOptions> options,
     TimeProvider clock,
@@ -226,6 +227,15 @@ public sealed class GenerateVideoJob(
         }
 
         (var staged, video) = await DownloadVideoAsync(account, video, ct);
+        try
+        {
+            // The same facts as an upload's (picture size, codecs, length); HeyGen's own poster and length win where given.
+            staged = staged with { Probe = await probe.ProbeAsync(staged.TempPath, ct) };
+        }
+        catch (MediaRejectedException unreadable)
+        {
+            logger.LogWarning("Generation {GenerationId}: ffprobe could not read HeyGen's file: {Error}", generation.Id, unreadable.Message);
+        }
         // The poster and captions come with the video when they are ready, so the card shows them from its first update.
         var assetId = Guid.NewGuid();
         var (poster, captions) = await StoreCompanionsAsync(generation, assetId, video, wantPoster: true, wantCaptions: true);
@@ -243,7 +253,7 @@ public sealed class GenerateVideoJob(
             generation.FinishedAt = generation.UpdatedAt = now;
             generation.ErrorCode = generation.ErrorMessage = null;
             generation.AssetId = asset.Id;
-            (asset.PosterKey, asset.CaptionsKey, asset.DurationSeconds) = (poster, captions, video.Duration);
+            (asset.PosterKey, asset.CaptionsKey, asset.DurationSeconds) = (poster, captions, video.Duration ?? asset.DurationSeconds);
             Record(generation, content, VideoEventLog.Succeeded, null, now).AssetId = asset.Id;
             await db.SaveChangesAsync(CancellationToken.None);
             await tx.CommitAsync(CancellationToken.None);

@@ -563,7 +563,8 @@ public class GenerateVideoJobTests
         var http = new HttpClient { BaseAddress = new Uri(heygen.BaseUrl.TrimEnd('/') + "/") };
         var job = new GenerateVideoJob(
             services.GetRequiredService<StudioDb>(), new HeyGenClient(http, Options.Create(heygen)), services.GetRequiredService<HeyGenSecrets>(),
-            services.GetRequiredService<VideoStudio.Core.Media.MediaStore>(), services.GetRequiredService<IBackgroundJobClient>(),
+            services.GetRequiredService<VideoStudio.Core.Media.MediaStore>(), services.GetRequiredService<VideoStudio.Core.Media.VideoProbe>(),
+            services.GetRequiredService<IBackgroundJobClient>(),
             services.GetRequiredService<IOptions<HeyGenOptions>>(), TimeProvider.System,
             services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GenerateVideoJob>>());
         return await job.StepAsync(generationId, CancellationToken.None);

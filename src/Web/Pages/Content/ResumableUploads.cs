@@ -33,6 +33,12 @@ public static class ResumableUploads
     // A PATCH that runs long records its progress now and then, so a killed process loses at most this much.
     private const long RecordEvery = 32L << 20;
 
+    /// <summary>Sent on the last PATCH when the video's shape does not fit the slot (the answer carries the question).</summary>
+    public const string ShapeMisfitHeader = "Shape-Misfit";
+
+    /// <summary>The editor's answer, on an empty PATCH at the end of the file: <see cref="SlotShape.UseAnyway"/>.</summary>
+    public const string ShapeChoiceHeader = "Shape-Choice";
+
     public static string CreateUrl(Guid contentId, VideoSlot slot) => $"/content/{contentId}/uploads/{slot.Key()}";
 
     public static string UploadUrl(Guid uploadId) => $"/uploads/{uploadId:N}";
@@ -361,17 +367,33 @@ public static class ResumableUploads
     {
         var clock = Stopwatch.StartNew();
         var path = store.UploadPath(session.Id);
+        var assetId = Guid.NewGuid();
         StagedVideo staged;
         try
         {
             staged = await MediaStore.CheckCompleteAsync(path, options.MaxBytes, CancellationToken.None);
+            staged = await http.RequestServices.GetRequiredService<VideoProbe>().DescribeAsync(staged, assetId, store, CancellationToken.None);
         }
         catch (MediaRejectedException rejected)
         {
             return await FailAsync(http, db, store, session, rejected);
         }
+        if (SlotShape.Misfit(session.Slot, staged.Probe) is { } question)
+        {
+            if (http.Request.Headers[ShapeChoiceHeader] != SlotShape.UseAnyway)
+            {
+                // Asked before it becomes current: the whole file stays until the editor answers with an empty last PATCH
+                // that carries the choice, or DELETEs the upload.
+                if (staged.PosterKey is not null)
+                {
+                    store.Delete(staged.PosterKey);
+                }
+                http.Response.Headers[ShapeMisfitHeader] = "1";
+                return Refuse(http, StatusCodes.Status422UnprocessableEntity, question);
+            }
+            staged = staged with { ShapeAccepted = true };
+        }
 
-        var assetId = Guid.NewGuid();
         await using (var tx = await db.Database.BeginTransactionAsync(CancellationToken.None))
         {
             session.AssetId = assetId;

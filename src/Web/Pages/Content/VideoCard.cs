@@ -44,6 +44,12 @@ public sealed record VideoCard(
     public string? CaptionsUrl { get; init; }
     public double? DurationSeconds { get; init; }
 
+    /// <summary>The current video's file size, shown beside its length.</summary>
+    public long? SizeBytes { get; init; }
+
+    /// <summary>The current video's shape does not fit the slot and the editor chose to use it anyway.</summary>
+    public bool ShapeAccepted { get; init; }
+
     /// <summary>The generation waits before it is sent: the business has as many renders in flight as it may (null = the default).</summary>
     public bool WaitsForRenderSlot { get; init; }
     public int? RenderLimit { get; init; }
@@ -85,7 +91,7 @@ public sealed record VideoCard(
                coalesce(i.secret_id IS NOT NULL, false) AS has_key,
                i.avatar_id, i.voice_id, i.engine, i.max_concurrent_renders,
                a.id AS asset_id, a.original_file_name AS video_file_name, a.source AS asset_source, a.created_at AS asset_created_at,
-               a.poster_key, a.captions_key, a.duration_seconds,
+               a.poster_key, a.captions_key, a.duration_seconds, a.size_bytes, coalesce(a.shape_accepted, false) AS shape_accepted,
                changed.last_asset_change, changed.last_deleted_at,
                g.id AS generation_id, g.status AS generation_status, g.error_message, g.updated_at AS generation_updated_at,
                g.waits_for_render_slot, g.created_at AS generation_created_at, g.attempts AS generation_attempts,
@@ -99,7 +105,7 @@ public sealed record VideoCard(
             WHERE content_id = c.id AND slot = s.slot
             ORDER BY created_at DESC LIMIT 1) g ON true
         LEFT JOIN LATERAL (
-            SELECT id, original_file_name, source, created_at, poster_key, captions_key, duration_seconds FROM video_assets
+            SELECT id, original_file_name, source, created_at, poster_key, captions_key, duration_seconds, size_bytes, shape_accepted FROM video_assets
             WHERE content_id = c.id AND slot = s.slot AND replaced_at IS NULL AND deleted_at IS NULL
             ORDER BY created_at DESC LIMIT 1) a ON true
         LEFT JOIN LATERAL (
@@ -149,6 +155,8 @@ public sealed record VideoCard(
         public string? PosterKey { get; init; }
         public string? CaptionsKey { get; init; }
         public double? DurationSeconds { get; init; }
+        public long? SizeBytes { get; init; }
+        public bool ShapeAccepted { get; init; }
         public bool? WaitsForRenderSlot { get; init; }
         public Guid? AssetId { get; init; }
         public string? VideoFileName { get; init; }
@@ -215,6 +223,8 @@ public sealed record VideoCard(
                 PosterUrl = PosterKey is null ? null : SlotVideos.UrlOf(PosterKey),
                 CaptionsUrl = CaptionsKey is null ? null : SlotVideos.UrlOf(CaptionsKey),
                 DurationSeconds = VideoUrl is null ? null : DurationSeconds,
+                SizeBytes = VideoUrl is null ? null : SizeBytes,
+                ShapeAccepted = VideoUrl is not null && ShapeAccepted,
                 WaitsForRenderSlot = generating && WaitsForRenderSlot == true,
                 RenderLimit = MaxConcurrentRenders,
                 ScriptLength = GenerationPolicy.MayStart(facts) ? ScriptLength : null,

@@ -160,7 +160,7 @@ public class LiveUpdatesTests(BrowserApp app, ITestOutputHelper output) : Browse
 
         await Card(first, "Short Social Video").GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
         var dialog = first.GetByRole(AriaRole.Dialog, new() { Name = "Upload Short Social Video" });
-        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleMp4);
+        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleWebM);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
 
         foreach (var page in new[] { first, second })
@@ -205,9 +205,9 @@ public class LiveUpdatesTests(BrowserApp app, ITestOutputHelper output) : Browse
 
         await card.GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Upload Short Social Video" });
-        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleMp4);
+        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleWebM);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
-        await Expect(dialog).ToBeHiddenAsync();
+        await Expect(dialog).ToBeHiddenAsync(new() { Timeout = 30_000 });
         var mine = await card.Locator("video").GetAttributeAsync("src");
 
         await App.FinishRenderAsync(id, VideoSlot.Short);

@@ -40,7 +40,7 @@ public class UploadTests(BrowserApp app) : BrowserTest(app)
         await card.GetByRole(AriaRole.Button, new() { Name = "Upload New" }).ClickAsync();
         await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleMp4);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
-        await Expect(dialog).ToBeHiddenAsync();
+        await Expect(dialog).ToBeHiddenAsync(new() { Timeout = 30_000 });
         await Expect(card.Locator("video")).Not.ToHaveAttributeAsync("src", firstUrl!);
         await Player.AssertPlaysAsync(card.Locator("video"));
 
@@ -192,7 +192,7 @@ public class UploadTests(BrowserApp app) : BrowserTest(app)
         var stored = await (await page.APIRequest.GetAsync((await card.Locator("video").GetAttributeAsync("src"))!)).BodyAsync();
         Assert.True(File.ReadAllBytes(Fixtures.SampleMp4).AsSpan().SequenceEqual(stored), $"The stored video differs from the file sent ({stored.Length} bytes).");
         await Player.AssertPlaysAsync(card.Locator("video"));
-        Assert.Equal(2 * 8192L, long.Parse(chunks[2]));
+        Assert.Equal(2L * BrowserApp.ChunkBytes, long.Parse(chunks[2]));
         Assert.Contains(chunks.Skip(3), offset => offset == chunks[2]);
     }
 
@@ -206,7 +206,7 @@ public class UploadTests(BrowserApp app) : BrowserTest(app)
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Upload Short Social Video" });
 
         await Card(page, "Short Social Video").GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
-        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleMp4);
+        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleWebM);
         await using (var network = await NetworkAsync(page))
         {
             await network.ThrottleAsync(4_000);
@@ -228,13 +228,39 @@ public class UploadTests(BrowserApp app) : BrowserTest(app)
         var card = Card(again, "Short Social Video");
         var reopened = again.GetByRole(AriaRole.Dialog, new() { Name = "Upload Short Social Video" });
         await card.GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
-        await reopened.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleMp4);
+        await reopened.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleWebM);
         await reopened.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
 
         await Expect(reopened).ToBeHiddenAsync(new() { Timeout = 30_000 });
         await Expect(card).ToHaveAttributeAsync("data-state", "video");
         Assert.DoesNotContain(sent, r => r.Method == "POST");
         Assert.True(long.Parse(sent.Last(r => r.Method == "PATCH").Offset!) > 0, $"The upload started again from zero: {string.Join(", ", sent)}.");
+    }
+
+    [Fact]
+    public async Task A_portrait_video_for_the_long_slot_is_asked_about_and_used_anyway_the_card_remembers_the_choice()
+    {
+        var editor = await App.CreateEditorAsync();
+        var id = await editor.CreateContentAsync("Wrong way round");
+        var page = await SignInAsync(editor);
+        await page.GotoAsync($"/content/{id}");
+        var card = Card(page, "Long Social Video");
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Upload Long Social Video" });
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
+        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleWebM);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
+
+        await Expect(dialog.GetByRole(AriaRole.Alert)).ToContainTextAsync("This video is portrait (360 × 640) but the Long Social Video is landscape (16:9)");
+        await Expect(card.Locator("video")).ToHaveCountAsync(0);
+        await Artifacts.ScreenshotAsync(page, "upload-dialog-shape-1280");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Use anyway" }).ClickAsync();
+
+        await Expect(dialog).ToBeHiddenAsync(new() { Timeout = 30_000 });
+        await Expect(card).ToHaveAttributeAsync("data-state", "video");
+        await Expect(card).ToContainTextAsync("This portrait video is shown in the 16:9 slot with bars");
+        await page.ReloadAsync();
+        await Expect(Card(page, "Long Social Video")).ToContainTextAsync("This portrait video is shown in the 16:9 slot with bars");
     }
 
     /// <summary>Records every value the upload progress bars show, as a person watching them would see it.</summary>
