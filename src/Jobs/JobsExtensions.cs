@@ -12,6 +12,7 @@ using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Jobs.Generation;
 using VideoStudio.Jobs.HeyGen;
+using VideoStudio.Jobs.History;
 using VideoStudio.Jobs.Uploads;
 
 namespace VideoStudio.Jobs;
@@ -40,6 +41,7 @@ public static class JobsExtensions
         services.AddScoped<GenerationSweeper>();
         services.AddScoped<HeyGenDelivery>();
         services.AddScoped<HeyGenReconciler>();
+        services.AddScoped<VersionRetention>();
         services.AddScoped<UploadSweeper>();
 
         var connectionString = builder.Configuration.StudioConnectionString();
@@ -122,6 +124,7 @@ public static class JobsExtensions
         {
             recurring.AddOrUpdate<GenerationSweeper>(GenerationSweeper.RecurringJobId, s => s.RunAsync(CancellationToken.None), Cron.Minutely());
             recurring.AddOrUpdate<HeyGenReconciler>(HeyGenReconciler.RecurringJobId, r => r.RunAsync(CancellationToken.None), Cron.Minutely());
+            recurring.AddOrUpdate<VersionRetention>(VersionRetention.RecurringJobId, r => r.RunAsync(CancellationToken.None), Cron.Hourly());
             recurring.AddOrUpdate<UploadSweeper>(UploadSweeper.RecurringJobId, s => s.RunAsync(CancellationToken.None), "*/15 * * * *");
             // What a process killed mid-upload left behind goes at the next start, not a quarter of an hour later.
             recurring.Trigger(UploadSweeper.RecurringJobId);

@@ -24,6 +24,7 @@ public class AntiforgeryTests
             .ToList();
         Assert.Contains(unsafeEndpoints, e => e.Handler == "SaveScript");
         Assert.Contains(unsafeEndpoints, e => e.Pattern.Contains("upload"));
+        Assert.Contains(unsafeEndpoints, e => e.Handler is "Restore" or "Undo" or "RemoveVersion");
         // The resumable upload's creation, chunks and termination carry the page's token in a header too.
         Assert.Contains(unsafeEndpoints, e => e.Pattern.Contains("{uploadId") && e.Method == "PATCH");
         Assert.Contains(unsafeEndpoints, e => e.Pattern.Contains("{uploadId") && e.Method == "DELETE");
