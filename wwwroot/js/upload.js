@@ -35,7 +35,9 @@
 
     function fingerprint(form, file) { return "upload:" + form.dataset.tus + ":" + [file.name, file.size, file.lastModified, file.type].join(":"); }
     function base64(text) { return btoa(unescape(encodeURIComponent(text))); }
-    function megabytes(n) { return n >= 1073741824 ? (n / 1073741824).toFixed(2) + " GB" : (n / 1048576).toFixed(1) + " MB"; }
+    function megabytes(n) {
+        return n >= 1073741824 ? (n / 1073741824).toFixed(2) + " GB" : n >= 1048576 ? (n / 1048576).toFixed(1) + " MB" : Math.round(n / 1024) + " KB";
+    }
     function duration(seconds) {
         if (seconds < 60) return Math.max(1, Math.round(seconds)) + " s";
         if (seconds < 3600) return Math.round(seconds / 60) + " min";

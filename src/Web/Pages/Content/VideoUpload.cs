@@ -24,6 +24,12 @@ public sealed class UploadOptions
     /// <summary>A resumable upload left untouched this long is removed with its bytes (tus's Upload-Expires).</summary>
     public TimeSpan Expiry { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>Video bytes one business may keep (current videos, earlier versions, uploads under way); 0 for no limit.</summary>
+    public long BusinessQuotaBytes { get; set; } = 100L << 30;
+
+    /// <summary>Resumable uploads one user may send at once (one that sent nothing for <see cref="StallTimeout"/> does not count).</summary>
+    public int MaxConcurrentPerUser { get; set; } = 3;
+
     /// <summary>A request that sends nothing for this long is ended and what it held is freed.</summary>
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

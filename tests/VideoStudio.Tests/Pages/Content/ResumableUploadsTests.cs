@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using VideoStudio.Core;
@@ -345,6 +346,100 @@ public class ResumableUploadsTests
         protected override bool TryComputeLength(out long length)
         {
             length = bytes.Length;
+            return true;
+        }
+    }
+}
+
+/// <summary>Limits of a host of their own: a small storage quota per business and two uploads at once per user.</summary>
+[Collection(MediaCollection.Name)]
+public class UploadLimitsTests
+{
+    private readonly StudioApp _app = StudioApp.Instance;
+
+    private async Task<(WebApplicationFactory<Program> Host, Tus Tus, Guid Id)> HostAsync(string quota, string concurrent)
+    {
+        var host = _app.WithWebHostBuilder(b => b.UseSetting("Studio:Upload:BusinessQuotaBytes", quota).UseSetting("Studio:Upload:MaxConcurrentPerUser", concurrent));
+        var client = host.CreateBrowserlessClient();
+        var member = await _app.Seed.MemberAsync();
+        await client.SignInAsync(member.Email, member.Password);
+        var id = await _app.Seed.ContentAsync(member.BusinessId);
+        return (host, new Tus(client, await client.GetDocumentAsync($"/content/{id}")), id);
+    }
+
+    [Fact]
+    public async Task A_business_at_its_storage_quota_is_told_how_much_it_uses_and_what_to_do()
+    {
+        var (host, tus, id) = await HostAsync("100000", "3");
+        await using var _ = host;
+        var video = Videos.Mp4;
+        await tus.PatchAsync(await tus.StartAsync(id, "long", video.Length), 0, video);
+        await tus.PatchAsync(await tus.StartAsync(id, "long", video.Length), 0, video);
+
+        var third = await tus.CreateAsync(id, "long", video.Length);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, third.StatusCode);
+        Assert.Equal($"This business has used {Core.Media.MediaStore.FormatBytes(2L * video.Length)} of its 97.7 KB of storage and this file needs " +
+            $"{Core.Media.MediaStore.FormatBytes(video.Length)}. Remove earlier versions in History, or ask your administrator for more space.",
+            await third.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_user_with_two_uploads_under_way_must_finish_or_cancel_one_before_a_third()
+    {
+        var (host, tus, id) = await HostAsync("0", "2");
+        await using var _ = host;
+        var first = await tus.StartAsync(id, "long", 1000);
+        await tus.StartAsync(id, "short", 1000);
+
+        var third = await tus.CreateAsync(id, "long", 1000);
+        await tus.DeleteAsync(first);
+        var afterCancel = await tus.CreateAsync(id, "long", 1000);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Equal("You already have 2 uploads under way. Wait for one to finish, or cancel one, then try again.", await third.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Created, afterCancel.StatusCode);
+        foreach (var url in await _app.WithDbAsync(db => db.UploadSessions.Where(u => u.ContentId == id).Select(u => u.Id).ToListAsync()))
+        {
+            await tus.DeleteAsync($"/uploads/{url:N}");
+        }
+    }
+
+    [Fact]
+    public async Task A_chunk_that_stalls_is_ended_and_what_arrived_before_is_kept()
+    {
+        var host = _app.WithWebHostBuilder(b => b.UseSetting("Studio:Upload:StallTimeout", "00:00:01"));
+        await using var _ = host;
+        var client = host.CreateBrowserlessClient();
+        var member = await _app.Seed.MemberAsync();
+        await client.SignInAsync(member.Email, member.Password);
+        var id = await _app.Seed.ContentAsync(member.BusinessId);
+        var tus = new Tus(client, await client.GetDocumentAsync($"/content/{id}"));
+        var url = await tus.StartAsync(id, "long", Videos.Mp4.Length);
+        var never = new TaskCompletionSource();
+
+        var stalled = await tus.PatchAsync(url, 0, new StalledBody(Videos.Mp4.AsMemory(0, 5000), never.Task));
+
+        Assert.Equal(HttpStatusCode.RequestTimeout, stalled.StatusCode);
+        Assert.Contains("No data arrived for a while", await stalled.Content.ReadAsStringAsync());
+        Assert.Equal(5000, Tus.Offset(await tus.HeadAsync(url)));
+        never.SetResult();
+        await tus.DeleteAsync(url);
+    }
+
+    /// <summary>Sends its bytes, then nothing more until released, without ending the body.</summary>
+    private sealed class StalledBody(ReadOnlyMemory<byte> bytes, Task release) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(bytes);
+            await stream.FlushAsync();
+            await release;
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = bytes.Length * 2;
             return true;
         }
     }
