@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test: PostgreSQL under .data/ (each test run makes its own database), Chromium from Debian if missing, then the suite.
+# Runs every test: PostgreSQL under .data/ (each test run makes its own database), Chromium and an SMTP sink from Debian if
+# missing, then the suite.
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$REPO_ROOT/scripts/postgres.sh"
 source "$REPO_ROOT/scripts/chromium.sh"
+source "$REPO_ROOT/scripts/smtp-sink.sh"
 
 # Durability is not under test; these make the test cluster several times faster.
 PG_EXTRA_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -15,6 +17,9 @@ for db in $(psql_admin -tAc "SELECT datname FROM pg_database WHERE datname LIKE 
 done
 
 ensure_chromium
+ensure_smtp_sink
+trap stop_smtp_sink EXIT
+start_smtp_sink
 
 export VIDEOSTUDIO_TEST_SERVER="$(connection_string postgres)"
 export VIDEOSTUDIO_PG_PORT="$PG_PORT"

@@ -67,6 +67,8 @@ public class Invitation
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? AcceptedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+    /// <summary>When its link went out by e-mail; none while it waits to be sent, or when it was shown to copy instead.</summary>
+    public DateTimeOffset? EmailedAt { get; set; }
     public Business? Business { get; set; }
 
     public bool IsOpen(DateTimeOffset now) => AcceptedAt is null && RevokedAt is null && ExpiresAt > now;

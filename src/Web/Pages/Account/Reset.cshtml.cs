@@ -15,6 +15,9 @@ public class ResetModel(UserManager<StudioUser> users) : PageModel
 {
     public const string Invalid = "This reset link does not work any more: it was used, it expired, or the password changed since. Ask an admin for a new one.";
 
+    public static string PathFor(string userId, string token) =>
+        $"/account/reset?user={Uri.EscapeDataString(userId)}&token={Uri.EscapeDataString(token)}";
+
     [BindProperty(SupportsGet = true, Name = "user")]
     public string? UserId { get; set; }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Hangfire;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -6,11 +7,13 @@ using Microsoft.EntityFrameworkCore;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Web.Auth;
+using VideoStudio.Web.Mail;
+using VideoStudio.Web.Pages.Invitations;
 
 namespace VideoStudio.Web.Pages.Businesses;
 
 /// <summary>/businesses: the businesses a user manages; site admins see every business, create them and manage site admins.</summary>
-public class IndexModel(StudioDb db, UserManager<StudioUser> users) : PageModel
+public class IndexModel(StudioDb db, UserManager<StudioUser> users, Mailer mailer, IBackgroundJobClient jobs) : PageModel
 {
     public sealed class CreateInput
     {
@@ -40,6 +43,8 @@ public class IndexModel(StudioDb db, UserManager<StudioUser> users) : PageModel
     public PeopleModel.IssuedLink? Issued { get; private set; }
     public Guid? Created { get; private set; }
     public string? Message { get; private set; }
+    public string? Sent { get; private set; }
+    public bool MailConfigured => mailer.IsConfigured;
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
@@ -68,14 +73,20 @@ public class IndexModel(StudioDb db, UserManager<StudioUser> users) : PageModel
             db.BusinessMembers.Add(new BusinessMember { BusinessId = business.Id, UserId = User.UserId(), Role = MemberRole.Admin });
         }
         string? path = null;
+        Invitation? invitation = null;
         var email = Create.AdminEmail?.Trim();
         if (!string.IsNullOrEmpty(email))
         {
-            var (invitation, link) = BusinessInvitations.New(business.Id, email, MemberRole.Admin, User.UserId());
+            (invitation, path) = BusinessInvitations.New(business.Id, email, MemberRole.Admin, User.UserId());
             db.Invitations.Add(invitation);
-            path = link;
         }
         await db.SaveChangesAsync(ct);
+        if (invitation is not null && mailer.IsConfigured)
+        {
+            jobs.Enqueue<InvitationMailJob>(j => j.RunAsync(invitation.Id, CancellationToken.None));
+            Sent = $"An invitation is on its way to {email}.";
+            path = null;
+        }
 
         await LoadAsync(ct);
         Created = business.Id;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Hangfire;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -6,11 +7,14 @@ using Microsoft.EntityFrameworkCore;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Web.Auth;
+using VideoStudio.Web.Mail;
+using VideoStudio.Web.Pages.Account;
+using VideoStudio.Web.Pages.Invitations;
 
 namespace VideoStudio.Web.Pages.Businesses;
 
 /// <summary>/businesses/{businessId}/people: the members and open invitations of one business, for its admins and site admins.</summary>
-public class PeopleModel(StudioDb db, UserManager<StudioUser> users) : PageModel
+public class PeopleModel(StudioDb db, UserManager<StudioUser> users, Mailer mailer, IBackgroundJobClient jobs) : PageModel
 {
     public sealed class InviteInput
     {
@@ -24,7 +28,7 @@ public class PeopleModel(StudioDb db, UserManager<StudioUser> users) : PageModel
 
     public sealed record MemberRow(string UserId, string Name, string? Email, MemberRole Role);
 
-    public sealed record InvitationRow(Guid Id, string? Email, MemberRole Role, DateTimeOffset ExpiresAt);
+    public sealed record InvitationRow(Guid Id, string? Email, MemberRole Role, DateTimeOffset ExpiresAt, DateTimeOffset? EmailedAt);
 
     /// <summary>A link made by the last action, shown once to copy: its token is stored nowhere else.</summary>
     public sealed record IssuedLink(string Purpose, string Url);
@@ -37,6 +41,12 @@ public class PeopleModel(StudioDb db, UserManager<StudioUser> users) : PageModel
     public IReadOnlyList<InvitationRow> Pending { get; private set; } = [];
     public IssuedLink? Issued { get; private set; }
     public string? Message { get; private set; }
+
+    /// <summary>What was handed to the mail job, said once after the action.</summary>
+    public string? Sent { get; private set; }
+
+    /// <summary>With SMTP configured links go out by e-mail; a link to copy is still there for when the mail does not arrive.</summary>
+    public bool MailConfigured => mailer.IsConfigured;
 
     public async Task<IActionResult> OnGetAsync(Guid businessId, CancellationToken ct) =>
         await LoadAsync(businessId, ct) ? Page() : NotFound();
@@ -67,10 +77,16 @@ public class PeopleModel(StudioDb db, UserManager<StudioUser> users) : PageModel
         var (invitation, path) = BusinessInvitations.New(businessId, email, Invite.Role, User.UserId());
         db.Invitations.Add(invitation);
         await db.SaveChangesAsync(ct);
+        if (mailer.IsConfigured)
+        {
+            jobs.Enqueue<InvitationMailJob>(j => j.RunAsync(invitation.Id, CancellationToken.None));
+            return await ShowSentAsync(businessId, $"An invitation is on its way to {email}.", ct);
+        }
         return await ShowLinkAsync(businessId, $"Invitation for {email}", path, ct);
     }
 
-    public async Task<IActionResult> OnPostResendAsync(Guid businessId, Guid invitationId, CancellationToken ct)
+    /// <param name="copy">With SMTP configured, a link to copy instead of a new e-mail (the e-mail went astray).</param>
+    public async Task<IActionResult> OnPostResendAsync(Guid businessId, Guid invitationId, bool copy, CancellationToken ct)
     {
         if (!await LoadAsync(businessId, ct))
         {
@@ -86,6 +102,11 @@ public class PeopleModel(StudioDb db, UserManager<StudioUser> users) : PageModel
         var (invitation, path) = BusinessInvitations.New(businessId, old.Email!, old.Role, User.UserId());
         db.Invitations.Add(invitation);
         await db.SaveChangesAsync(ct);
+        if (mailer.IsConfigured && !copy)
+        {
+            jobs.Enqueue<InvitationMailJob>(j => j.RunAsync(invitation.Id, CancellationToken.None));
+            return await ShowSentAsync(businessId, $"A new invitation is on its way to {old.Email}; the previous link no longer works.", ct);
+        }
         return await ShowLinkAsync(businessId, $"New invitation for {old.Email} (the previous link no longer works)", path, ct);
     }
 
@@ -134,7 +155,8 @@ public class PeopleModel(StudioDb db, UserManager<StudioUser> users) : PageModel
         return Redirect($"/businesses/{businessId}/people");
     }
 
-    public async Task<IActionResult> OnPostResetLinkAsync(Guid businessId, string userId, CancellationToken ct)
+    /// <param name="copy">With SMTP configured, a link to copy instead of an e-mail.</param>
+    public async Task<IActionResult> OnPostResetLinkAsync(Guid businessId, string userId, bool copy, CancellationToken ct)
     {
         if (!await LoadAsync(businessId, ct))
         {
@@ -147,8 +169,12 @@ public class PeopleModel(StudioDb db, UserManager<StudioUser> users) : PageModel
         {
             return await ShowMessageAsync(businessId, "You cannot issue a reset link for that account.", ct);
         }
-        var token = await users.GeneratePasswordResetTokenAsync(user);
-        var path = $"/account/reset?user={Uri.EscapeDataString(user.Id)}&token={Uri.EscapeDataString(token)}";
+        if (mailer.IsConfigured && !copy)
+        {
+            jobs.Enqueue<ResetMailJob>(j => j.RunAsync(user.Id, CancellationToken.None));
+            return await ShowSentAsync(businessId, $"A password reset link is on its way to {user.Email}.", ct);
+        }
+        var path = ResetModel.PathFor(user.Id, await users.GeneratePasswordResetTokenAsync(user));
         return await ShowLinkAsync(businessId, $"Password reset link for {user.Email} (works once, for a day)", path, ct);
     }
 
@@ -162,6 +188,15 @@ public class PeopleModel(StudioDb db, UserManager<StudioUser> users) : PageModel
         Invite = new InviteInput();
         ModelState.Clear();
         Response.Headers.CacheControl = "no-store";
+        return Page();
+    }
+
+    private async Task<IActionResult> ShowSentAsync(Guid businessId, string sent, CancellationToken ct)
+    {
+        await LoadAsync(businessId, ct);
+        Sent = sent;
+        Invite = new InviteInput();
+        ModelState.Clear();
         return Page();
     }
 
@@ -187,7 +222,7 @@ public class PeopleModel(StudioDb db, UserManager<StudioUser> users) : PageModel
         var now = DateTimeOffset.UtcNow;
         Pending = await db.Invitations.Where(i => i.BusinessId == businessId && i.AcceptedAt == null && i.RevokedAt == null)
             .OrderBy(i => i.Email)
-            .Select(i => new InvitationRow(i.Id, i.Email, i.Role, i.ExpiresAt))
+            .Select(i => new InvitationRow(i.Id, i.Email, i.Role, i.ExpiresAt, i.EmailedAt))
             .ToListAsync(ct);
         return true;
     }
