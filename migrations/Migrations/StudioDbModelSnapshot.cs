@@ -639,6 +639,10 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("created_by");
 
+                    b.Property<DateTimeOffset?>("CurrentSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("current_since");
+
                     b.Property<DateTimeOffset?>("DeletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("deleted_at");
@@ -657,6 +661,10 @@ namespace VideoStudio.Migrations.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("poster_key");
+
+                    b.Property<DateTimeOffset?>("RemovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("removed_at");
 
                     b.Property<DateTimeOffset?>("ReplacedAt")
                         .HasColumnType("timestamp with time zone")
@@ -764,6 +772,9 @@ namespace VideoStudio.Migrations.Migrations
                     b.HasIndex("BusinessId", "At")
                         .HasDatabaseName("ix_video_events_business_id_at");
 
+                    b.HasIndex("ContentId", "Slot", "At")
+                        .HasDatabaseName("ix_video_events_content_id_slot_at");
+
                     b.ToTable("video_events", (string)null);
                 });
 
@@ -781,6 +792,11 @@ namespace VideoStudio.Migrations.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
+
+                    b.Property<string>("AvatarId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("avatar_id");
 
                     b.Property<Guid>("ContentId")
                         .HasColumnType("uuid")
@@ -806,6 +822,11 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
 
+                    b.Property<string>("JobId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("job_id");
+
                     b.Property<DateTimeOffset?>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_attempt_at");
@@ -817,6 +838,11 @@ namespace VideoStudio.Migrations.Migrations
                     b.Property<string>("RequestedBy")
                         .HasColumnType("text")
                         .HasColumnName("requested_by");
+
+                    b.Property<string>("ScriptExcerpt")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("script_excerpt");
 
                     b.Property<string>("Slot")
                         .IsRequired()
@@ -835,6 +861,11 @@ namespace VideoStudio.Migrations.Migrations
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
+
+                    b.Property<string>("VoiceId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("voice_id");
 
                     b.Property<bool>("WaitsForRenderSlot")
                         .HasColumnType("boolean")

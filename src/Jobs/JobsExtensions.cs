@@ -12,6 +12,7 @@ using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Jobs.Generation;
 using VideoStudio.Jobs.HeyGen;
+using VideoStudio.Jobs.History;
 
 namespace VideoStudio.Jobs;
 
@@ -39,6 +40,7 @@ public static class JobsExtensions
         services.AddScoped<GenerationSweeper>();
         services.AddScoped<HeyGenDelivery>();
         services.AddScoped<HeyGenReconciler>();
+        services.AddScoped<VersionRetention>();
 
         var connectionString = builder.Configuration.StudioConnectionString();
         services.AddHangfire((sp, config) => config
@@ -120,6 +122,7 @@ public static class JobsExtensions
         {
             recurring.AddOrUpdate<GenerationSweeper>(GenerationSweeper.RecurringJobId, s => s.RunAsync(CancellationToken.None), Cron.Minutely());
             recurring.AddOrUpdate<HeyGenReconciler>(HeyGenReconciler.RecurringJobId, r => r.RunAsync(CancellationToken.None), Cron.Minutely());
+            recurring.AddOrUpdate<VersionRetention>(VersionRetention.RecurringJobId, r => r.RunAsync(CancellationToken.None), Cron.Hourly());
             return Task.CompletedTask;
         }
 

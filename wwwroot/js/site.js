@@ -36,12 +36,17 @@
         if (!(dialog instanceof HTMLDialogElement) || !dialog.dataset.returnFocus) return;
         var back = document.getElementById(dialog.dataset.returnFocus);
         var card = document.getElementById(dialog.dataset.returnCard);
-        if (!back && card) back = card.querySelector("button:not([disabled])");
+        if (!back && card) back = firstAction(card);
         if (back) back.focus();
     }, true);
     document.addEventListener("htmx:afterRequest", function (e) {
         if (e.target.hasAttribute && e.target.hasAttribute("data-closes-dialog")) e.target.closest("dialog").close();
     });
+
+    // A card's first action (Upload), ahead of a button in a notice such as Undo.
+    function firstAction(card) {
+        return card.querySelector(".actions button:not([disabled])") || card.querySelector("button:not([disabled])");
+    }
 
     // A card swapped in while focus was inside it (Delete after deleting, or a live update that replaced it first) hands
     // focus to its first action, whichever of the two swaps came first; focus elsewhere on the page is never taken.
@@ -54,7 +59,7 @@
         var card = e.target;
         if (!card.classList || !card.classList.contains("video-card") || card.id !== focusedCard) return;
         if (document.activeElement && document.activeElement !== document.body) return;
-        var first = card.querySelector("button:not([disabled])");
+        var first = firstAction(card);
         if (first) first.focus();
     });
 
@@ -80,6 +85,24 @@
     }
     document.addEventListener("htmx:load", showCountdowns);
     setInterval(showCountdowns, 1000);
+
+    // An outcome's Undo is offered until the time the server wrote on it (data-until); the server refuses it after that too.
+    function dropExpired() {
+        document.querySelectorAll("[data-until]").forEach(function (offer) {
+            if (Date.parse(offer.dataset.until) <= Date.now()) offer.remove();
+        });
+    }
+    document.addEventListener("htmx:load", dropExpired);
+    setInterval(dropExpired, 5000);
+
+    // The open History re-reads itself after a restore or a live change; focus that was on a button it replaced goes to its title.
+    document.addEventListener("htmx:load", function (e) {
+        if (e.target.id !== "history-panel") return;
+        var dialog = e.target.closest("dialog");
+        if (dialog && dialog.open && (!document.activeElement || document.activeElement === document.body)) {
+            dialog.querySelector("h2").focus();
+        }
+    });
 
     // Notices of other items: dismissed by their button; the oldest go when more than three are shown.
     document.addEventListener("click", function (e) {

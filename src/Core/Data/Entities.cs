@@ -127,6 +127,12 @@ public class VideoAsset
     public string? PosterKey { get; set; }
     public string? CaptionsKey { get; set; }
     public double? DurationSeconds { get; set; }
+    /// <summary>When this version last became the slot's video (made, restored or brought back by Undo); none for one kept aside.</summary>
+    public DateTimeOffset? CurrentSince { get; set; }
+    /// <summary>When its files were deleted (retention, or an admin deleting it for good); the row stays for the audit trail.</summary>
+    public DateTimeOffset? RemovedAt { get; set; }
+
+    public bool IsCurrent => ReplacedAt is null && DeletedAt is null;
 }
 
 public class VideoGeneration
@@ -148,6 +154,12 @@ public class VideoGeneration
     public bool WaitsForRenderSlot { get; set; }
     public string? RequestedBy { get; set; }
     public Guid? AssetId { get; set; }
+    /// <summary>What the render was made from, kept when it is sent: the slot's history shows it beside the video.</summary>
+    public string? AvatarId { get; set; }
+    public string? VoiceId { get; set; }
+    public string? ScriptExcerpt { get; set; }
+    /// <summary>The Hangfire job that started it, for site admins' link to the dashboard.</summary>
+    public string? JobId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? SubmittedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }

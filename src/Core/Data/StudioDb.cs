@@ -127,6 +127,7 @@ public class StudioDb(DbContextOptions<StudioDb> options)
             e.Property(a => a.ContentType).HasMaxLength(100);
             e.Property(a => a.PosterKey).HasMaxLength(100);
             e.Property(a => a.CaptionsKey).HasMaxLength(100);
+            e.Ignore(a => a.IsCurrent);
         });
 
         builder.Entity<VideoGeneration>(e =>
@@ -138,6 +139,10 @@ public class StudioDb(DbContextOptions<StudioDb> options)
                 .HasDatabaseName("ux_video_generations_one_active_per_slot")
                 .IsUnique()
                 .HasFilter("status IN ('queued', 'submitted', 'processing')");
+            e.Property(g => g.AvatarId).HasMaxLength(200);
+            e.Property(g => g.VoiceId).HasMaxLength(200);
+            e.Property(g => g.ScriptExcerpt).HasMaxLength(300);
+            e.Property(g => g.JobId).HasMaxLength(100);
         });
 
         builder.Entity<VideoEvent>(e =>
@@ -145,6 +150,8 @@ public class StudioDb(DbContextOptions<StudioDb> options)
             e.ToTable("video_events");
             e.HasIndex(v => v.At);
             e.HasIndex(v => new { v.BusinessId, v.At });
+            // A slot's audit trail, newest first.
+            e.HasIndex(v => new { v.ContentId, v.Slot, v.At });
         });
     }
 }

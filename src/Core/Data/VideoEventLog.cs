@@ -6,6 +6,11 @@ public static class VideoEventLog
     public const string Upload = "upload";
     public const string Delete = "delete";
     public const string Generation = "generation";
+    /// <summary>An earlier version made current again from History (Undo is its own kind, so the trail can say which).</summary>
+    public const string Restore = "restore";
+    public const string Undo = "undo";
+    /// <summary>A version's files deleted for good: by retention (no user) or by a business admin.</summary>
+    public const string Remove = "remove";
 
     public const string Started = "started";
     public const string Succeeded = "succeeded";
@@ -13,7 +18,7 @@ public static class VideoEventLog
 
     /// <summary>Adds an event row; it is saved with the caller's next SaveChanges, in the caller's transaction.</summary>
     public static VideoEvent Record(this StudioDb db, Guid businessId, Guid contentId, VideoSlot slot, string kind, string outcome,
-        string? userId, long? bytes = null, long? durationMs = null, string? errorKind = null, Guid? assetId = null, Guid? generationId = null)
+        string? userId, long? bytes = null, long? durationMs = null, string? errorKind = null, Guid? assetId = null, Guid? generationId = null, DateTimeOffset? at = null)
     {
         var row = new VideoEvent
         {
@@ -28,7 +33,7 @@ public static class VideoEventLog
             ErrorKind = errorKind,
             AssetId = assetId,
             GenerationId = generationId,
-            At = DateTimeOffset.UtcNow,
+            At = at ?? DateTimeOffset.UtcNow,
         };
         db.VideoEvents.Add(row);
         return row;

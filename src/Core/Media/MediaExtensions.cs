@@ -15,6 +15,7 @@ public static class MediaExtensions
                 o.Root = configured;
             }
         });
+        builder.Services.Configure<HistoryOptions>(builder.Configuration.GetSection(HistoryOptions.Section));
         builder.Services.AddSingleton<MediaStore>();
         return builder;
     }

@@ -43,7 +43,7 @@ public static class SlotVideos
             await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
             await LockContentAsync(db, contentId, ct);
             if (unlessChangedSince is { } since && await db.VideoAssets.AnyAsync(a => a.ContentId == contentId && a.Slot == slot
-                    && (a.CreatedAt > since || a.DeletedAt > since), ct))
+                    && (a.CreatedAt > since || a.DeletedAt > since || a.CurrentSince > since), ct))
             {
                 asset.ReplacedAt = asset.CreatedAt;
                 db.VideoAssets.Add(asset);
@@ -54,6 +54,7 @@ public static class SlotVideos
                 await db.VideoAssets
                     .Where(a => a.ContentId == contentId && a.Slot == slot && a.ReplacedAt == null && a.DeletedAt == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(a => a.ReplacedAt, asset.CreatedAt), ct);
+                asset.CurrentSince = asset.CreatedAt;
                 db.VideoAssets.Add(asset);
                 await db.SaveChangesAsync(ct);
                 await SetUrlAsync(db, contentId, slot, UrlOf(asset.StorageKey), ct);
@@ -72,17 +73,102 @@ public static class SlotVideos
         }
     }
 
-    /// <summary>Empties the slot; the asset row stays, marked deleted, as history.</summary>
-    public static async Task<bool> DeleteAsync(StudioDb db, Guid contentId, VideoSlot slot, CancellationToken ct)
+    /// <summary>Empties the slot; the asset row stays, marked deleted, as history. Returns the version it deleted, if any.</summary>
+    public static async Task<Guid?> DeleteAsync(StudioDb db, Guid contentId, VideoSlot slot, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         await LockContentAsync(db, contentId, ct);
-        var deleted = await db.VideoAssets
+        var current = await db.VideoAssets
             .Where(a => a.ContentId == contentId && a.Slot == slot && a.ReplacedAt == null && a.DeletedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.DeletedAt, DateTimeOffset.UtcNow), ct);
+            .Select(a => (Guid?)a.Id).SingleOrDefaultAsync(ct);
+        if (current is not null)
+        {
+            await db.VideoAssets.Where(a => a.Id == current).ExecuteUpdateAsync(s => s.SetProperty(a => a.DeletedAt, DateTimeOffset.UtcNow), ct);
+        }
         await SetUrlAsync(db, contentId, slot, null, ct);
-        await tx.CommitAsync(ct);
-        return deleted > 0;
+        if (own is not null)
+        {
+            await own.CommitAsync(ct);
+        }
+        return current;
+    }
+
+    /// <summary>
+    /// Makes an earlier version of the slot its video again, in the caller's transaction when one is open: the version that
+    /// was current is marked replaced (and stays in the history) at the same moment the restored one becomes current, which
+    /// is how Undo finds what a change replaced. Given <paramref name="expectedCurrent"/>, it only acts while the slot still
+    /// shows that version (none = empty), so an Undo never takes back a later change than the one it was offered for.
+    /// </summary>
+    public static async Task<RestoreResult> RestoreAsync(
+        StudioDb db, Guid contentId, VideoSlot slot, Guid assetId, CancellationToken ct, Expected? expectedCurrent = null)
+    {
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await LockContentAsync(db, contentId, ct);
+        var versions = await db.VideoAssets.AsNoTracking()
+            .Where(a => a.ContentId == contentId && a.Slot == slot && (a.Id == assetId || (a.ReplacedAt == null && a.DeletedAt == null)))
+            .ToListAsync(ct);
+        var target = versions.SingleOrDefault(a => a.Id == assetId);
+        var current = versions.SingleOrDefault(a => a.IsCurrent);
+        if (target is null || target.RemovedAt is not null)
+        {
+            return RestoreResult.Gone;
+        }
+        if (expectedCurrent is { } expected && expected.AssetId != current?.Id)
+        {
+            return RestoreResult.SlotChanged;
+        }
+        if (target.IsCurrent)
+        {
+            return RestoreResult.AlreadyCurrent;
+        }
+        var now = DateTimeOffset.UtcNow;
+        if (current is not null)
+        {
+            await db.VideoAssets.Where(a => a.Id == current.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.ReplacedAt, now), ct);
+        }
+        await db.VideoAssets.Where(a => a.Id == assetId).ExecuteUpdateAsync(s => s
+            .SetProperty(a => a.ReplacedAt, (DateTimeOffset?)null)
+            .SetProperty(a => a.DeletedAt, (DateTimeOffset?)null)
+            .SetProperty(a => a.CurrentSince, now), ct);
+        await SetUrlAsync(db, contentId, slot, UrlOf(target.StorageKey), ct);
+        if (own is not null)
+        {
+            await own.CommitAsync(ct);
+        }
+        return RestoreResult.Restored;
+    }
+
+    /// <summary>What the slot must show for a restore to go ahead: that version, or none for an empty slot.</summary>
+    public sealed record Expected(Guid? AssetId);
+
+    /// <summary>
+    /// Deletes a version's files for good and marks its row removed (the row stays for the audit trail); never the current
+    /// version. The files go before the commit: if the commit fails the row is simply removed again later, while a file
+    /// left behind by a committed row would never be found.
+    /// </summary>
+    public static async Task<VideoAsset?> RemoveAsync(StudioDb db, MediaStore store, Guid contentId, VideoSlot slot, Guid assetId,
+        DateTimeOffset now, CancellationToken ct, DateTimeOffset? onlyIfStoppedBefore = null)
+    {
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await LockContentAsync(db, contentId, ct);
+        var removed = await db.VideoAssets
+            .Where(a => a.Id == assetId && a.ContentId == contentId && a.Slot == slot && a.RemovedAt == null && (a.ReplacedAt != null || a.DeletedAt != null))
+            .Where(a => onlyIfStoppedBefore == null || (a.DeletedAt ?? a.ReplacedAt) < onlyIfStoppedBefore)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.RemovedAt, now), ct);
+        if (removed == 0)
+        {
+            return null;
+        }
+        var asset = await db.VideoAssets.AsNoTracking().SingleAsync(a => a.Id == assetId, ct);
+        foreach (var key in new[] { asset.StorageKey, asset.PosterKey, asset.CaptionsKey }.OfType<string>())
+        {
+            store.Delete(key);
+        }
+        if (own is not null)
+        {
+            await own.CommitAsync(ct);
+        }
+        return asset;
     }
 
     // Two changes of one slot at once take turns, so exactly one asset is ever current.
@@ -94,3 +180,5 @@ public static class SlotVideos
             ? db.Content.Where(c => c.Id == contentId).ExecuteUpdateAsync(s => s.SetProperty(c => c.VideoLongUrl, url).SetProperty(c => c.UpdatedAt, DateTimeOffset.UtcNow), ct)
             : db.Content.Where(c => c.Id == contentId).ExecuteUpdateAsync(s => s.SetProperty(c => c.VideoShortUrl, url).SetProperty(c => c.UpdatedAt, DateTimeOffset.UtcNow), ct);
 }
+
+public enum RestoreResult { Restored, AlreadyCurrent, Gone, SlotChanged }

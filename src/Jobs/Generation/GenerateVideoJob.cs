@@ -154,6 +154,7 @@ public sealed class GenerateVideoJob(
             ct);
 
         generation.ProviderVideoId = videoId;
+        (generation.AvatarId, generation.VoiceId, generation.ScriptExcerpt) = (account.AvatarFor(generation.Slot), account.VoiceId, Excerpt(script!));
         generation.Status = GenerationStatus.Submitted;
         generation.NextAttemptAt = null;
         generation.UpdatedAt = clock.GetUtcNow();
@@ -163,6 +164,13 @@ public sealed class GenerateVideoJob(
     }
 
     public static string IdempotencyKey(Guid generationId) => generationId.ToString();
+
+    /// <summary>The start of the script a render was made from, for the slot's history (the script itself may change later).</summary>
+    public static string Excerpt(string script)
+    {
+        var flat = string.Join(' ', script.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return flat.Length <= 280 ? flat : flat[..279].TrimEnd() + "…";
+    }
 
     /// <summary>
     /// Marks the generation sent (SubmittedAt, committed before the call) when the business has fewer than

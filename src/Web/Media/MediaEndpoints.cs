@@ -11,7 +11,9 @@ public static class MediaEndpoints
     /// <summary>
     /// GET /media/{assetId}.{ext}: members of the content's business only (404 for everyone else). An asset id never
     /// changes content, so the URL itself is the cache buster and the response may be cached forever. HEAD answers the
-    /// same headers without the body (players and download managers ask for the size first).
+    /// same headers without the body (players and download managers ask for the size first). A version whose files were
+    /// removed (retention, deleted for good) is not served, whatever is left on disk. <c>?download=1</c> saves a video under
+    /// the name it was uploaded with (History's Download).
     /// </summary>
     public static IEndpointRouteBuilder MapMedia(this IEndpointRouteBuilder app)
     {
@@ -25,9 +27,9 @@ public static class MediaEndpoints
             }
             var userId = http.User.UserId();
             var asset = await db.VideoAssets.AsNoTracking()
-                .Where(a => a.Id == assetId && (a.StorageKey == file || a.PosterKey == file || a.CaptionsKey == file))
+                .Where(a => a.Id == assetId && a.RemovedAt == null && (a.StorageKey == file || a.PosterKey == file || a.CaptionsKey == file))
                 .Where(a => db.ContentVisibleTo(userId).Any(c => c.Id == a.ContentId))
-                .Select(a => new { a.Sha256, a.CreatedAt })
+                .Select(a => new { a.Sha256, a.CreatedAt, a.StorageKey, a.OriginalFileName })
                 .SingleOrDefaultAsync(ct);
             if (asset is null || !File.Exists(store.PathOf(file)))
             {
@@ -36,13 +38,26 @@ public static class MediaEndpoints
             http.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
             // Played in place; a download is saved under the file's own name (hex and a known extension), never a name an
             // uploader chose.
-            http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("inline") { FileName = file }.ToString();
+            var download = http.Request.Query.ContainsKey("download") && file == asset.StorageKey;
+            var disposition = new ContentDispositionHeaderValue(download ? "attachment" : "inline") { FileName = file };
+            if (download)
+            {
+                // The uploader's name (cleaned when it was received) with the extension the file really has, encoded per RFC 5987.
+                disposition.SetHttpFileName(DownloadName(asset.OriginalFileName, file));
+            }
+            http.Response.Headers.ContentDisposition = disposition.ToString();
             // The companions of an asset never change either: the video's hash plus what they are names them.
             var companion = file[(dot + 1)..].Contains('.') ? "-" + file[(dot + 1)..].Replace('.', '-') : "";
             return Results.File(store.PathOf(file), contentType,
                 lastModified: asset.CreatedAt, entityTag: new EntityTagHeaderValue($"\"{asset.Sha256[..32]}{companion}\""), enableRangeProcessing: true);
         });
         return app;
+    }
+
+    private static string DownloadName(string originalFileName, string storageKey)
+    {
+        var extension = Path.GetExtension(storageKey);
+        return originalFileName.EndsWith(extension, StringComparison.OrdinalIgnoreCase) ? originalFileName : originalFileName + extension;
     }
 
     /// <summary>A video ({id}.mp4), its poster ({id}.poster.jpg) or its captions ({id}.captions.vtt).</summary>

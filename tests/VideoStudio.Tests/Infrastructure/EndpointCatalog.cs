@@ -22,9 +22,12 @@ public sealed record AppEndpoint(string Method, string Pattern, string? Handler)
         {
             query.Add("handler=" + Handler);
         }
-        if (!Pattern.Contains("{slot") && values.TryGetValue("slot", out var slot))
+        foreach (var name in new[] { "slot", "assetId" })
         {
-            query.Add("slot=" + slot);
+            if (!Pattern.Contains("{" + name) && values.TryGetValue(name, out var value))
+            {
+                query.Add(name + "=" + value);
+            }
         }
         return query.Count == 0 ? path : path + "?" + string.Join('&', query);
     }

@@ -24,6 +24,7 @@ public class AntiforgeryTests
             .ToList();
         Assert.Contains(unsafeEndpoints, e => e.Handler == "SaveScript");
         Assert.Contains(unsafeEndpoints, e => e.Pattern.Contains("upload"));
+        Assert.Contains(unsafeEndpoints, e => e.Handler is "Restore" or "Undo" or "RemoveVersion");
 
         var accepted = new List<string>();
         foreach (var endpoint in unsafeEndpoints)

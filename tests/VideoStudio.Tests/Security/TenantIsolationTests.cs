@@ -23,12 +23,16 @@ public class TenantIsolationTests
         var strangerPage = await stranger.Client.GetDocumentAsync($"/content/{await stranger.CreateContentAsync()}");
         var before = await SnapshotAsync(id);
 
-        var values = new Dictionary<string, string> { ["id"] = id.ToString(), ["file"] = file, ["slot"] = "long", ["businessId"] = owner.BusinessId.ToString() };
+        // The owner's version: History's handlers (restore, delete for good) name one by assetId.
+        var assetId = Guid.ParseExact(file[..file.IndexOf('.')], "N").ToString();
+        var values = new Dictionary<string, string> { ["id"] = id.ToString(), ["file"] = file, ["slot"] = "long", ["businessId"] = owner.BusinessId.ToString(), ["assetId"] = assetId };
         var withIds = (await EndpointCatalog.AllAsync(_app.Services))
             .Where(e => e.Pattern.Contains("{id") || e.Pattern.Contains("{file") || e.Pattern.Contains("{contentId") || e.Pattern.Contains("{generationId") || e.Pattern.Contains("{businessId"))
             .ToList();
         Assert.Contains(withIds, e => e.Pattern.TrimStart('/').StartsWith("media/"));
         Assert.Contains(withIds, e => e.Handler == "Delete");
+        Assert.Contains(withIds, e => e.Handler == "Restore");
+        Assert.Contains(withIds, e => e.Handler == "History");
         Assert.Contains(withIds, e => e.Pattern.Contains("{businessId") && e.Handler == "Remove");
 
         var leaks = new List<string>();
@@ -57,7 +61,7 @@ public class TenantIsolationTests
     private Task<string> SnapshotAsync(Guid id) => _app.WithDbAsync(async db =>
     {
         var content = await db.Content.AsNoTracking().SingleAsync(c => c.Id == id);
-        var assets = await db.VideoAssets.Where(a => a.ContentId == id).OrderBy(a => a.Id).Select(a => a.Id + "/" + a.ReplacedAt + "/" + a.DeletedAt).ToListAsync();
+        var assets = await db.VideoAssets.Where(a => a.ContentId == id).OrderBy(a => a.Id).Select(a => a.Id + "/" + a.ReplacedAt + "/" + a.DeletedAt + "/" + a.RemovedAt).ToListAsync();
         var generations = await db.VideoGenerations.CountAsync(g => g.ContentId == id);
         return $"{content.VideoScript}|{content.ShortVideoScript}|{content.VideoLongUrl}|{content.VideoShortUrl}|{string.Join(',', assets)}|{generations}";
     });

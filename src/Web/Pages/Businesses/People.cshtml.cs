@@ -33,6 +33,9 @@ public class PeopleModel(StudioDb db, UserManager<StudioUser> users, Mailer mail
     /// <summary>A link made by the last action, shown once to copy: its token is stored nowhere else.</summary>
     public sealed record IssuedLink(string Purpose, string Url);
 
+    /// <summary>Video files the business keeps: the slots' current videos and the earlier versions History still holds.</summary>
+    public sealed record StorageUse(long CurrentBytes, int CurrentCount, long HistoryBytes, int HistoryCount);
+
     [BindProperty]
     public InviteInput Invite { get; set; } = new();
 
@@ -40,6 +43,7 @@ public class PeopleModel(StudioDb db, UserManager<StudioUser> users, Mailer mail
     public IReadOnlyList<MemberRow> Members { get; private set; } = [];
     public IReadOnlyList<InvitationRow> Pending { get; private set; } = [];
     public IssuedLink? Issued { get; private set; }
+    public StorageUse Storage { get; private set; } = new(0, 0, 0, 0);
     public string? Message { get; private set; }
 
     /// <summary>What was handed to the mail job, said once after the action.</summary>
@@ -224,6 +228,14 @@ public class PeopleModel(StudioDb db, UserManager<StudioUser> users, Mailer mail
             .OrderBy(i => i.Email)
             .Select(i => new InvitationRow(i.Id, i.Email, i.Role, i.ExpiresAt, i.EmailedAt))
             .ToListAsync(ct);
+        var kept = await db.VideoAssets
+            .Where(a => a.RemovedAt == null && db.Content.Any(c => c.Id == a.ContentId && c.BusinessId == businessId))
+            .GroupBy(a => a.ReplacedAt == null && a.DeletedAt == null)
+            .Select(g => new { Current = g.Key, Bytes = g.Sum(a => a.SizeBytes), Count = g.Count() })
+            .ToListAsync(ct);
+        var current = kept.SingleOrDefault(k => k.Current);
+        var history = kept.SingleOrDefault(k => !k.Current);
+        Storage = new(current?.Bytes ?? 0, current?.Count ?? 0, history?.Bytes ?? 0, history?.Count ?? 0);
         return true;
     }
 }

@@ -7,6 +7,7 @@ public static class ContentFeature
         builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection("Studio:Upload"));
         builder.Services.AddScoped<VideoUpload>();
         builder.Services.AddScoped<GenerationStart>();
+        builder.Services.AddScoped<VersionActions>();
         builder.Services.AddSingleton<ContentStreams>();
         return builder;
     }

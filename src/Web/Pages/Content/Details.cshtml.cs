@@ -9,7 +9,7 @@ using VideoStudio.Web.Auth;
 
 namespace VideoStudio.Web.Pages.Content;
 
-public class DetailsModel(StudioDb db, IOptions<UploadOptions> uploadOptions) : PageModel
+public class DetailsModel(StudioDb db, IOptions<UploadOptions> uploadOptions, VersionActions versions) : PageModel
 {
     public UploadOptions Upload => uploadOptions.Value;
 
@@ -95,10 +95,14 @@ public class DetailsModel(StudioDb db, IOptions<UploadOptions> uploadOptions) : 
         {
             return NotFound();
         }
-        if (await SlotVideos.DeleteAsync(db, id, videoSlot, ct))
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            db.Record(item.BusinessId, id, videoSlot, VideoEventLog.Delete, VideoEventLog.Succeeded, User.UserId());
-            await db.SaveChangesAsync(ct);
+            if (await SlotVideos.DeleteAsync(db, id, videoSlot, ct) is { } deleted)
+            {
+                db.Record(item.BusinessId, id, videoSlot, VideoEventLog.Delete, VideoEventLog.Succeeded, User.UserId(), assetId: deleted);
+                await db.SaveChangesAsync(ct);
+            }
+            await tx.CommitAsync(ct);
         }
         if (!Request.IsHtmx())
         {
@@ -107,6 +111,86 @@ public class DetailsModel(StudioDb db, IOptions<UploadOptions> uploadOptions) : 
         // The delete confirmation lives outside the card, so the answer names the card it replaces.
         Response.Headers["HX-Retarget"] = "#" + videoSlot.Facts().CardDomId;
         return Partial("_VideoCard", await VideoCard.LoadAsync(db, id, videoSlot, CancellationToken.None));
+    }
+
+    public async Task<IActionResult> OnGetHistoryAsync(Guid id, string slot, CancellationToken ct)
+    {
+        var (item, videoSlot) = await FindAsync(id, slot, ct);
+        return item is null ? NotFound() : Partial("_SlotHistory", await HistoryAsync(item, videoSlot, null, ct));
+    }
+
+    public async Task<IActionResult> OnPostRestoreAsync(Guid id, string slot, Guid assetId, CancellationToken ct)
+    {
+        var (item, videoSlot) = await FindAsync(id, slot, ct);
+        if (item is null)
+        {
+            return NotFound();
+        }
+        var result = await versions.RestoreAsync(item, videoSlot, assetId, User.UserId(), ct);
+        if (result == RestoreResult.Gone)
+        {
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            return Partial("_SlotHistory", await HistoryAsync(item, videoSlot, VersionActions.Gone, CancellationToken.None));
+        }
+        return ChangedCard(id, videoSlot, await VideoCard.LoadAsync(db, id, videoSlot, CancellationToken.None));
+    }
+
+    public async Task<IActionResult> OnPostUndoAsync(Guid id, string slot, Guid assetId, CancellationToken ct)
+    {
+        var (item, videoSlot) = await FindAsync(id, slot, ct);
+        if (item is null)
+        {
+            return NotFound();
+        }
+        var result = await versions.UndoAsync(item, videoSlot, assetId, User.UserId(), ct);
+        var card = await VideoCard.LoadAsync(db, id, videoSlot, CancellationToken.None);
+        if (result is RestoreResult.Gone or RestoreResult.SlotChanged)
+        {
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            card = card! with { Message = result == RestoreResult.Gone ? VersionActions.Gone : VersionActions.UndoExpired };
+        }
+        return ChangedCard(id, videoSlot, card);
+    }
+
+    public async Task<IActionResult> OnPostRemoveVersionAsync(Guid id, string slot, Guid assetId, CancellationToken ct)
+    {
+        var (item, videoSlot) = await FindAsync(id, slot, ct);
+        if (item is null)
+        {
+            return NotFound();
+        }
+        if (!await versions.MayRemoveAsync(item, User.UserId(), ct))
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+        var message = await versions.RemoveAsync(item, videoSlot, assetId, User.UserId(), ct)
+            ? null : "Only a version that is not current, and not removed already, can be deleted for good.";
+        if (message is not null)
+        {
+            Response.StatusCode = StatusCodes.Status409Conflict;
+        }
+        return Partial("_SlotHistory", await HistoryAsync(item, videoSlot, message, CancellationToken.None));
+    }
+
+    private async Task<SlotHistory> HistoryAsync(Core.Data.Content item, VideoSlot slot, string? message, CancellationToken ct) =>
+        await SlotHistory.LoadAsync(db, item.Id, slot, ct) with
+        {
+            CanRemove = await versions.MayRemoveAsync(item, User.UserId(), ct),
+            ShowJobs = User.HasClaim(AuthExtensions.SiteAdminClaim, "true"),
+            Message = message,
+        };
+
+    /// <summary>The card after a change made from outside it (History, Undo): aimed at the card, and the open History re-reads itself.</summary>
+    private IActionResult ChangedCard(Guid id, VideoSlot slot, VideoCard? card)
+    {
+        if (!Request.IsHtmx())
+        {
+            return CreateVideoSection(id);
+        }
+        Response.Headers["HX-Retarget"] = "#" + slot.Facts().CardDomId;
+        Response.Headers["HX-Reswap"] = "outerHTML";
+        Response.Headers["HX-Trigger"] = "history-changed";
+        return Partial("_VideoCard", card);
     }
 
     private async Task<(Core.Data.Content? Item, VideoSlot Slot)> FindAsync(Guid id, string slot, CancellationToken ct)
@@ -151,6 +235,8 @@ public class DetailsModel(StudioDb db, IOptions<UploadOptions> uploadOptions) : 
             return CreateVideoSection(id);
         }
         Response.StatusCode = outcome.Refused ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK;
+        // Over a video, Generate is confirmed in a dialog outside the card, so the answer names the card it replaces.
+        Response.Headers["HX-Retarget"] = "#" + videoSlot.Facts().CardDomId;
         return Partial("_VideoCard", outcome.Card);
     }
 

@@ -62,7 +62,7 @@ public sealed class GenerationStart(StudioDb db, IBackgroundJobClient jobs, Time
         }
         try
         {
-            GenerateVideoJob.Enqueue(jobs, generation.Id);
+            generation.JobId = GenerateVideoJob.Enqueue(jobs, generation.Id);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -72,6 +72,8 @@ public sealed class GenerationStart(StudioDb db, IBackgroundJobClient jobs, Time
             generation.FinishedAt = generation.UpdatedAt = clock.GetUtcNow();
             await db.SaveChangesAsync(CancellationToken.None);
             log.LogError(e, "Generation {GenerationId} could not be enqueued.", generation.Id);
+            return;
         }
+        await db.SaveChangesAsync(CancellationToken.None);
     }
 }

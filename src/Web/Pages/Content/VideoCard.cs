@@ -59,6 +59,15 @@ public sealed record VideoCard(
     /// <summary>When a step HeyGen did not answer is tried again; the page counts down to it.</summary>
     public DateTimeOffset? NextAttemptAt { get; init; }
 
+    /// <summary>
+    /// The slot's latest change and the version it took away, which Undo brings back while the page offers it
+    /// (Studio:History:UndoWindow after <see cref="UndoOffer.At"/>); History keeps working after that.
+    /// </summary>
+    public UndoOffer? Undo { get; init; }
+
+    /// <summary>The version the slot shows, which an Undo expects to find still current.</summary>
+    public Guid? AssetId { get; init; }
+
     /// <summary>A one-off message for this response only (a refused action), shown as an alert on the card.</summary>
     public string? Message { get; init; }
 
@@ -98,7 +107,8 @@ public sealed record VideoCard(
                coalesce(i.secret_id IS NOT NULL, false) AS has_key,
                i.avatar_id, i.voice_id, i.engine, i.max_concurrent_renders,
                a.id AS asset_id, a.original_file_name AS video_file_name, a.source AS asset_source, a.created_at AS asset_created_at,
-               a.poster_key, a.captions_key, a.duration_seconds,
+               a.poster_key, a.captions_key, a.duration_seconds, a.current_since AS asset_current_since,
+               undo.id AS undo_asset_id, undo.original_file_name AS undo_file_name,
                changed.last_asset_change, changed.last_deleted_at,
                g.id AS generation_id, g.status AS generation_status, g.error_code, g.error_message, g.error_detail,
                g.next_attempt_at, g.updated_at AS generation_updated_at,
@@ -114,12 +124,18 @@ public sealed record VideoCard(
             WHERE content_id = c.id AND slot = s.slot
             ORDER BY created_at DESC LIMIT 1) g ON true
         LEFT JOIN LATERAL (
-            SELECT id, original_file_name, source, created_at, poster_key, captions_key, duration_seconds FROM video_assets
+            SELECT id, original_file_name, source, created_at, current_since, poster_key, captions_key, duration_seconds FROM video_assets
             WHERE content_id = c.id AND slot = s.slot AND replaced_at IS NULL AND deleted_at IS NULL
             ORDER BY created_at DESC LIMIT 1) a ON true
         LEFT JOIN LATERAL (
-            SELECT max(coalesce(deleted_at, created_at)) AS last_asset_change, max(deleted_at) AS last_deleted_at FROM video_assets
+            SELECT max(greatest(created_at, deleted_at, current_since)) AS last_asset_change, max(deleted_at) AS last_deleted_at FROM video_assets
             WHERE content_id = c.id AND slot = s.slot) changed ON true
+        LEFT JOIN LATERAL (
+            SELECT id, original_file_name FROM video_assets p
+            WHERE p.content_id = c.id AND p.slot = s.slot AND p.removed_at IS NULL
+              AND CASE WHEN a.id IS NULL THEN p.deleted_at = changed.last_deleted_at
+                       ELSE p.id <> a.id AND p.replaced_at = a.current_since END
+            LIMIT 1) undo ON true
         LEFT JOIN video_assets ga ON ga.id = g.asset_id
         WHERE c.id = @content_id
           AND (@user_id IS NULL OR EXISTS (SELECT 1 FROM business_members m WHERE m.business_id = c.business_id AND m.user_id = @user_id))
@@ -169,6 +185,9 @@ public sealed record VideoCard(
         public string? VideoFileName { get; init; }
         public string? AssetSource { get; init; }
         public DateTimeOffset? AssetCreatedAt { get; init; }
+        public DateTimeOffset? AssetCurrentSince { get; init; }
+        public Guid? UndoAssetId { get; init; }
+        public string? UndoFileName { get; init; }
         public DateTimeOffset? LastAssetChange { get; init; }
         public DateTimeOffset? LastDeletedAt { get; init; }
         public Guid? GenerationId { get; init; }
@@ -194,6 +213,7 @@ public sealed record VideoCard(
             var failed = status is Core.GenerationStatus.Failed or Core.GenerationStatus.TimedOut
                 && (LastAssetChange is null || GenerationUpdatedAt > LastAssetChange);
             var deletedLast = VideoUrl is null && LastDeletedAt is not null && LastDeletedAt >= LastAssetChange;
+            var restored = AssetCurrentSince is { } since && since != AssetCreatedAt;
 
             var state =
                 generating ? CardState.Generating
@@ -207,6 +227,7 @@ public sealed record VideoCard(
             {
                 CardState.Generating => ($"Creating AI video for {title}", $"generation:{GenerationId}:active"),
                 CardState.Failed => ($"AI video for {title} failed: {ErrorMessage}", $"generation:{GenerationId}:failed"),
+                CardState.Video when restored => ($"Earlier video restored: {title}", $"asset:{AssetId}:{AssetCurrentSince!.Value.UtcTicks}"),
                 CardState.Video when AssetSource == "ai" => ($"AI video for {title} is ready", $"asset:{AssetId}"),
                 CardState.Video => ($"Upload finished: {title}", $"asset:{AssetId}"),
                 _ when deletedLast => ($"Video deleted: {title}", $"deleted:{LastDeletedAt!.Value.UtcTicks}"),
@@ -245,10 +266,15 @@ public sealed record VideoCard(
                 RenderLimit = MaxConcurrentRenders,
                 ScriptLength = GenerationPolicy.MayStart(facts) ? ScriptLength : null,
                 Engine = GenerationPolicy.MayStart(facts) ? Engine : null,
+                AssetId = AssetId,
+                Undo = UndoAssetId is not { } undoId ? null
+                    : AssetId is null ? new UndoOffer(undoId, UndoFileName!, UndoKind.Deleted, LastDeletedAt!.Value)
+                    : new UndoOffer(undoId, UndoFileName!, restored ? UndoKind.Restored : AssetSource == "ai" ? UndoKind.ReplacedByAi : UndoKind.ReplacedByUpload,
+                        AssetCurrentSince!.Value),
             };
             var changedAt = state switch
             {
-                CardState.Video => AssetCreatedAt,
+                CardState.Video => AssetCurrentSince ?? AssetCreatedAt,
                 CardState.Generating or CardState.Failed => GenerationUpdatedAt,
                 _ => LastDeletedAt,
             };
@@ -259,3 +285,17 @@ public sealed record VideoCard(
 
 /// <summary>A card with what a handler or a stream needs beside it, from the same read: whose it is, and when its announced change happened.</summary>
 public sealed record SlotSnapshot(Guid BusinessId, GenerationFacts Facts, VideoCard Card, DateTimeOffset? ChangedAt);
+
+public enum UndoKind { Deleted, ReplacedByUpload, ReplacedByAi, Restored }
+
+/// <summary>What Undo would bring back (<see cref="AssetId"/>, named <see cref="FileName"/>) and the change it takes back.</summary>
+public sealed record UndoOffer(Guid AssetId, string FileName, UndoKind Kind, DateTimeOffset At)
+{
+    public string Outcome => Kind switch
+    {
+        UndoKind.Deleted => $"“{FileName}” was deleted.",
+        UndoKind.ReplacedByUpload => $"The upload replaced “{FileName}”.",
+        UndoKind.ReplacedByAi => $"The AI video replaced “{FileName}”.",
+        _ => $"An earlier version was restored in place of “{FileName}”.",
+    };
+}

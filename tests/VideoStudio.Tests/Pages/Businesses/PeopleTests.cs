@@ -12,6 +12,27 @@ public class PeopleTests
     private readonly StudioApp _app = StudioApp.Instance;
 
     [Fact]
+    public async Task An_admin_sees_the_storage_the_business_uses_for_current_videos_and_earlier_versions()
+    {
+        var admin = await _app.CreateTenantAsync(MemberRole.Admin);
+        var id = await admin.CreateContentAsync();
+        var page = await admin.Client.GetDocumentAsync($"/content/{id}");
+        await admin.UploadAsync(page, id, "long", Videos.Mp4, "first.mp4");
+        await admin.UploadAsync(page, id, "long", Videos.Mp4, "second.mp4");
+        await admin.UploadAsync(page, id, "short", Videos.Mp4, "short.mp4");
+        var size = Core.Media.MediaStore.FormatBytes(Videos.Mp4.Length);
+        var total = Core.Media.MediaStore.FormatBytes(3L * Videos.Mp4.Length);
+        var current = Core.Media.MediaStore.FormatBytes(2L * Videos.Mp4.Length);
+
+        var people = await admin.Client.GetDocumentAsync($"/businesses/{admin.BusinessId}/people");
+
+        var used = people.QuerySelector("#storage-used")!.TextContent;
+        Assert.Contains($"{total} of video files", used);
+        Assert.Contains($"{current} in 2 current videos", used);
+        Assert.Contains($"{size} in 1 earlier version kept in History", used);
+    }
+
+    [Fact]
     public async Task Invitations_refuse_bad_addresses_and_a_resent_link_replaces_the_old_one()
     {
         var admin = await _app.CreateTenantAsync(MemberRole.Admin);
