@@ -38,7 +38,12 @@ JS_GZ=0
 for src in $(grep -o '<script src="[^"]*"' "$WORK/page.html" | sed 's/<script src="//; s/"$//'); do
   JS_GZ=$((JS_GZ + $(curl -fsS -b "$JAR" "$APP_URL$src" | gzip -9 | wc -c)))
 done
+CSS_GZ=0
+for href in $(grep -o '<link rel="stylesheet" href="[^"]*"' "$WORK/page.html" | sed 's/.*href="//; s/"$//'); do
+  CSS_GZ=$((CSS_GZ + $(curl -fsS -b "$JAR" "$APP_URL$href" | gzip -9 | wc -c)))
+done
 row "JS per page (gzip)" "$(awk -v b="$JS_GZ" 'BEGIN { printf "%.1f KB", b / 1024 }')" "-" "-" "<= 24 KB"
+row "CSS per page (gzip)" "$(awk -v b="$CSS_GZ" 'BEGIN { printf "%.1f KB", b / 1024 }')" "-" "-" "<= 12 KB"
 row "first HTML response (gzip)" "$(awk -v b="$HTML_GZ" 'BEGIN { printf "%.1f KB", b / 1024 }')" "-" "-" "<= 14 KB"
 
 echo "Measuring page render against a static file (wrk) ..."

@@ -1,10 +1,9 @@
-# Sourced by test.sh and bench/run.sh: Debian's Chromium for the browser tests, and the colour emoji font that lets their
-# screenshots show the cards' icons, installed when missing.
+# Sourced by test.sh and bench/run.sh: Debian's Chromium for the browser tests, installed when missing. The UI's icons are
+# inline SVG, so no emoji font is needed.
 
 ensure_chromium() {
   local packages=""
   command -v chromium >/dev/null 2>&1 || packages="chromium"
-  dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || packages="$packages fonts-noto-color-emoji"
   [ -n "$packages" ] || return 0
   if [ "$(id -u)" -eq 0 ]; then
     echo "Installing $packages from Debian's packages ..."

@@ -101,6 +101,13 @@ public sealed class BrowserApp : IAsyncLifetime
         return new Editor(this, member.BusinessId, member.Email, member.Password);
     }
 
+    /// <summary>An admin of their own business who is also a site admin (metrics, the job dashboard, every business).</summary>
+    public async Task<Editor> CreateSiteAdminAsync()
+    {
+        var member = await Seed.MemberAsync(MemberRole.Admin, siteAdmin: true);
+        return new Editor(this, member.BusinessId, member.Email, member.Password);
+    }
+
     /// <summary>A fresh browser context (own cookies and cache) with one page of the given width, watched for CSP violations.</summary>
     public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
     {

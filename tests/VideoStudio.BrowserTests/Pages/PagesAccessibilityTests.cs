@@ -75,6 +75,9 @@ public class PagesAccessibilityTests(BrowserApp app) : BrowserTest(app)
             await Accessibility.AssertNoViolationsAsync(page, $"{name} at {width} px");
             await Layout.AssertNoHorizontalScrollingAsync(page);
             await Artifacts.ScreenshotAsync(page, $"{name}-{width}");
+            await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+            await Accessibility.AssertNoViolationsAsync(page, $"{name} in the dark theme at {width} px");
+            await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
         }
     }
 }

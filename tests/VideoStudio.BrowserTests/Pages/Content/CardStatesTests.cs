@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using VideoStudio.BrowserTests.Infrastructure;
 using VideoStudio.Core;
 using static Microsoft.Playwright.Assertions;
@@ -43,9 +44,38 @@ public class CardStatesTests(BrowserApp app) : BrowserTest(app)
                 await Layout.AssertButtonsFillTheirRowAsync(longCard);
                 await Layout.AssertButtonsFillTheirRowAsync(shortCard);
             }
+            else
+            {
+                await AssertActionRowsAlignAsync(longCard, shortCard);
+            }
             await Artifacts.ScreenshotAsync(page, $"content-{state}-{width}");
+
+            // The dark theme follows the system setting and holds the same contrast.
+            await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+            if (width != 320)
+            {
+                await Accessibility.AssertNoViolationsAsync(page, $"the content page in the dark theme, cards {state}, {width} px wide");
+            }
+            await Artifacts.ScreenshotAsync(page, $"content-{state}-{width}-dark");
+            await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
         }
     }
+
+    /// <summary>Side by side, the two cards are equally tall and their first action buttons sit on one line.</summary>
+    private static async Task AssertActionRowsAlignAsync(ILocator longCard, ILocator shortCard)
+    {
+        var a = (await longCard.BoundingBoxAsync())!;
+        var b = (await shortCard.BoundingBoxAsync())!;
+        Assert.True(Math.Abs(a.Height - b.Height) < 1, $"The cards are {a.Height} and {b.Height} px tall; side by side they are equally tall.");
+        var upload = new Regex("^Upload");
+        var first = (await longCard.GetByRole(AriaRole.Button, new() { NameRegex = upload }).BoundingBoxAsync())!;
+        var second = (await shortCard.GetByRole(AriaRole.Button, new() { NameRegex = upload }).BoundingBoxAsync())!;
+        Assert.True(Math.Abs(first.Y - second.Y) < 1, $"The cards' action rows start at {first.Y} and {second.Y} px; they line up. " +
+            $"Above them: {await DescribeAsync(longCard)} and {await DescribeAsync(shortCard)}.");
+    }
+
+    private static Task<string> DescribeAsync(ILocator card) => card.EvaluateAsync<string>(
+        "card => [...card.children].map(e => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().top)}+${Math.round(e.getBoundingClientRect().height)}`).join(', ')");
 
     private static async Task<Guid> ArrangeAsync(Editor editor, string state)
     {
