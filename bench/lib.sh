@@ -26,12 +26,8 @@ bench_start_app() {
     exec env ConnectionStrings__Studio="$(connection_string "$db")" Studio__SeedDemo=true Studio__MediaRoot="$work/media" \
       ASPNETCORE_URLS="$APP_URL" Logging__LogLevel__Default=Warning \
       Logging__LogLevel__Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware=Warning \
-<<<<<<< HEAD
-      HeyGen__Simulator__Enabled=true HeyGen__Simulator__AllowInProduction=true HeyGen__Simulator__ApiKey=demo-simulator-key HeyGen__BaseUrl="$APP_URL/heygen-sim" HeyGen__Simulator__RenderDelay=00:00:00 \
-      HeyGen__Simulator__WebhookUrl="$APP_URL/webhooks/heygen" HeyGen__Simulator__WebhookSecret=bench-secret HeyGen__WebhookSecret=bench-secret \
-=======
-      HeyGen__Simulator__Enabled=true HeyGen__BaseUrl="$APP_URL/heygen-sim" HeyGen__Simulator__RenderDelay=00:00:00 \
->>>>>>> main
+      HeyGen__Simulator__Enabled=true HeyGen__Simulator__AllowInProduction=true HeyGen__Simulator__ApiKey=demo-simulator-key \
+      HeyGen__BaseUrl="$APP_URL/heygen-sim" HeyGen__Simulator__RenderDelay=00:00:00 \
       "$@" dotnet bin/Release/net10.0/VideoStudio.Web.dll --contentRoot "$REPO_ROOT/src/Web"
   ) >"$work/app-$port.log" 2>&1 &
   APP_PID=$!

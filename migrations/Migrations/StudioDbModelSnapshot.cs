@@ -810,6 +810,10 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("error_code");
 
+                    b.Property<string>("ErrorDetail")
+                        .HasColumnType("text")
+                        .HasColumnName("error_detail");
+
                     b.Property<string>("ErrorMessage")
                         .HasColumnType("text")
                         .HasColumnName("error_message");
@@ -822,6 +826,10 @@ namespace VideoStudio.Migrations.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("job_id");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
 
                     b.Property<string>("ProviderVideoId")
                         .HasColumnType("text")

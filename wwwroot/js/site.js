@@ -73,6 +73,19 @@
     document.addEventListener("htmx:load", showElapsed);
     setInterval(showElapsed, 30000);
 
+    // A retry of a step HeyGen did not answer counts down in the server's words; data-countdown holds the seconds left
+    // when the card was rendered, so a clock that differs from the server's does not matter.
+    var countdownsFrom = new WeakMap();
+    function showCountdowns() {
+        document.querySelectorAll("time[data-countdown]").forEach(function (time) {
+            if (!countdownsFrom.has(time)) countdownsFrom.set(time, Date.now() + 1000 * Number(time.dataset.countdown));
+            var seconds = Math.ceil((countdownsFrom.get(time) - Date.now()) / 1000);
+            time.textContent = seconds <= 0 ? "now" : seconds < 90 ? "in " + seconds + " s" : "in " + Math.round(seconds / 60) + " min";
+        });
+    }
+    document.addEventListener("htmx:load", showCountdowns);
+    setInterval(showCountdowns, 1000);
+
     // An outcome's Undo is offered until the time the server wrote on it (data-until); the server refuses it after that too.
     function dropExpired() {
         document.querySelectorAll("[data-until]").forEach(function (offer) {

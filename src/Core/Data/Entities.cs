@@ -143,8 +143,13 @@ public class VideoGeneration
     public GenerationStatus Status { get; set; }
     public string? ProviderVideoId { get; set; }
     public string? ErrorCode { get; set; }
+    /// <summary>What went wrong, in our words with what to do; <see cref="ErrorDetail"/> keeps HeyGen's own words beside it.</summary>
     public string? ErrorMessage { get; set; }
+    /// <summary>HeyGen's own reason as it sent it (its message or failure code), shown as a detail; never anything secret.</summary>
+    public string? ErrorDetail { get; set; }
     public int Attempts { get; set; }
+    /// <summary>When a step that HeyGen did not answer is tried again: the card counts down to it.</summary>
+    public DateTimeOffset? NextAttemptAt { get; set; }
     /// <summary>Not sent yet because the business has as many renders in flight at HeyGen as it may.</summary>
     public bool WaitsForRenderSlot { get; set; }
     public string? RequestedBy { get; set; }

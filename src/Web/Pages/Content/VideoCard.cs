@@ -52,6 +52,13 @@ public sealed record VideoCard(
     public int? ScriptLength { get; init; }
     public string? Engine { get; init; }
 
+    /// <summary>A failure's kind in a few words (<see cref="GenerationFailure"/>), and HeyGen's own reason as a secondary detail.</summary>
+    public string? FailureHeadline { get; init; }
+    public string? FailureDetail { get; init; }
+
+    /// <summary>When a step HeyGen did not answer is tried again; the page counts down to it.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
     /// <summary>
     /// The slot's latest change and the version it took away, which Undo brings back while the page offers it
     /// (Studio:History:UndoWindow after <see cref="UndoOffer.At"/>); History keeps working after that.
@@ -63,6 +70,12 @@ public sealed record VideoCard(
 
     /// <summary>A one-off message for this response only (a refused action), shown as an alert on the card.</summary>
     public string? Message { get; init; }
+
+    /// <summary>How long until a retry, as the page's script counts it down too ("in 30 s", "in 2 min", "now").</summary>
+    public static string Countdown(TimeSpan left) =>
+        left <= TimeSpan.Zero ? "now"
+        : left < TimeSpan.FromSeconds(90) ? $"in {Math.Ceiling(left.TotalSeconds):0} s"
+        : $"in {Math.Round(left.TotalMinutes):0} min";
 
     [JsonIgnore]
     public SlotFacts Facts => Slot.Facts();
@@ -97,7 +110,8 @@ public sealed record VideoCard(
                a.poster_key, a.captions_key, a.duration_seconds, a.current_since AS asset_current_since,
                undo.id AS undo_asset_id, undo.original_file_name AS undo_file_name,
                changed.last_asset_change, changed.last_deleted_at,
-               g.id AS generation_id, g.status AS generation_status, g.error_message, g.updated_at AS generation_updated_at,
+               g.id AS generation_id, g.status AS generation_status, g.error_code, g.error_message, g.error_detail,
+               g.next_attempt_at, g.updated_at AS generation_updated_at,
                g.waits_for_render_slot, g.created_at AS generation_created_at, g.attempts AS generation_attempts,
                coalesce(ga.replaced_at = ga.created_at AND changed.last_asset_change <= ga.created_at, false) AS kept_aside
         FROM content c
@@ -105,7 +119,8 @@ public sealed record VideoCard(
         LEFT JOIN card_versions v ON v.content_id = c.id AND v.slot = s.slot
         LEFT JOIN ai_avatar_integrations i ON i.business_id = c.business_id AND i.provider = 'heygen' AND i.status = 'active'
         LEFT JOIN LATERAL (
-            SELECT id, status, error_message, updated_at, waits_for_render_slot, created_at, attempts, asset_id FROM video_generations
+            SELECT id, status, error_code, error_message, error_detail, next_attempt_at, updated_at, waits_for_render_slot, created_at, attempts, asset_id
+            FROM video_generations
             WHERE content_id = c.id AND slot = s.slot
             ORDER BY created_at DESC LIMIT 1) g ON true
         LEFT JOIN LATERAL (
@@ -177,7 +192,10 @@ public sealed record VideoCard(
         public DateTimeOffset? LastDeletedAt { get; init; }
         public Guid? GenerationId { get; init; }
         public string? GenerationStatus { get; init; }
+        public string? ErrorCode { get; init; }
         public string? ErrorMessage { get; init; }
+        public string? ErrorDetail { get; init; }
+        public DateTimeOffset? NextAttemptAt { get; init; }
         public DateTimeOffset? GenerationUpdatedAt { get; init; }
         public DateTimeOffset? GenerationCreatedAt { get; init; }
         public int? GenerationAttempts { get; init; }
@@ -216,10 +234,15 @@ public sealed record VideoCard(
                 _ => ((string?)null, (string?)null),
             };
 
-            // Where a running render is, in words; the job counts the tries HeyGen did not answer.
+            // Where a running render is, in words; a step HeyGen did not answer is tried again at NextAttemptAt, which the
+            // card counts down to after these words.
+            var retrying = generating && NextAttemptAt is not null;
             var progress = !generating ? null
-                : GenerationAttempts > 0 && status == Core.GenerationStatus.Queued
-                    ? $"HeyGen is not answering; trying again by itself (attempt {GenerationAttempts + 1})."
+                : retrying && status == Core.GenerationStatus.Queued
+                    ? GenerationAttempts > 0
+                        ? $"HeyGen is not answering (attempt {GenerationAttempts}); trying again"
+                        : "HeyGen asked us to wait; sending again"
+                : retrying ? "HeyGen is not answering; asking about the render again"
                 : status switch
                 {
                     Core.GenerationStatus.Queued => "Sending the script to HeyGen.",
@@ -233,6 +256,9 @@ public sealed record VideoCard(
                 KeptAside: KeptAside && status == Core.GenerationStatus.Completed, progress, generating ? GenerationCreatedAt : null,
                 announcement, key)
             {
+                FailureHeadline = failed ? GenerationFailure.Headline(ErrorCode, status == Core.GenerationStatus.TimedOut) : null,
+                FailureDetail = failed ? ErrorDetail : null,
+                NextAttemptAt = retrying ? NextAttemptAt : null,
                 PosterUrl = PosterKey is null ? null : SlotVideos.UrlOf(PosterKey),
                 CaptionsUrl = CaptionsKey is null ? null : SlotVideos.UrlOf(CaptionsKey),
                 DurationSeconds = VideoUrl is null ? null : DurationSeconds,

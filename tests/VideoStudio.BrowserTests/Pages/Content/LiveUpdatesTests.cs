@@ -171,7 +171,7 @@ public class LiveUpdatesTests(BrowserApp app, ITestOutputHelper output) : Browse
     }
 
     [Fact]
-    public async Task A_render_that_finishes_while_the_editor_is_on_the_content_list_shows_a_notice_that_leads_to_the_item()
+    public async Task A_render_that_finishes_while_the_editor_is_on_the_content_list_updates_its_row_and_shows_a_notice_that_leads_to_the_item()
     {
         var editor = await App.CreateEditorAsync();
         await editor.ConfigureHeyGenAsync();
@@ -182,11 +182,15 @@ public class LiveUpdatesTests(BrowserApp app, ITestOutputHelper output) : Browse
         await Expect(Card(page, "Long Social Video")).ToHaveAttributeAsync("data-state", "generating");
         await page.GetByRole(AriaRole.Link, new() { Name = "All content" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Content", Exact = true })).ToBeVisibleAsync();
+        var row = page.Locator("#content-list tr", new() { HasText = "Rendered while away" });
+        await Expect(row.GetByText("Creating AI video")).ToBeVisibleAsync();
 
         await App.FinishRenderAsync(id, VideoSlot.Long);
 
+        await Expect(row.GetByText("Video ready")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(row.GetByText("Creating AI video")).ToHaveCountAsync(0);
         var notices = page.GetByRole(AriaRole.Region, new() { Name = "Notices" });
-        await Expect(notices).ToContainTextAsync("AI video for Long Social Video is ready", new() { Timeout = 30_000 });
+        await Expect(notices).ToContainTextAsync("AI video for Long Social Video is ready");
         await notices.GetByRole(AriaRole.Link, new() { Name = "Open “Rendered while away”" }).ClickAsync();
         await Expect(Card(page, "Long Social Video")).ToHaveAttributeAsync("data-state", "video");
     }
