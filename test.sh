@@ -5,6 +5,7 @@ set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$REPO_ROOT/scripts/postgres.sh"
 source "$REPO_ROOT/scripts/chromium.sh"
+source "$REPO_ROOT/scripts/ffmpeg.sh"
 source "$REPO_ROOT/scripts/smtp-sink.sh"
 
 # Durability is not under test; these make the test cluster several times faster.
@@ -17,6 +18,7 @@ for db in $(psql_admin -tAc "SELECT datname FROM pg_database WHERE datname LIKE 
 done
 
 ensure_chromium
+ensure_ffmpeg
 ensure_smtp_sink
 trap stop_smtp_sink EXIT
 start_smtp_sink

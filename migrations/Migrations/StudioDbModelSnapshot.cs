@@ -609,6 +609,83 @@ namespace VideoStudio.Migrations.Migrations
                     b.ToTable("asp_net_users", (string)null);
                 });
 
+            modelBuilder.Entity("VideoStudio.Core.Data.UploadSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AssetId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("asset_id");
+
+                    b.Property<Guid>("BusinessId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("business_id");
+
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("content_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("file_name");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint")
+                        .HasColumnName("length");
+
+                    b.Property<long>("Offset")
+                        .HasColumnType("bigint")
+                        .HasColumnName("offset");
+
+                    b.Property<string>("Slot")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("slot");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_upload_sessions");
+
+                    b.HasIndex("BusinessId")
+                        .HasDatabaseName("ix_upload_sessions_business_id");
+
+                    b.HasIndex("ContentId")
+                        .HasDatabaseName("ix_upload_sessions_content_id");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_upload_sessions_expires_at");
+
+                    b.HasIndex("UserId", "FinishedAt")
+                        .HasDatabaseName("ix_upload_sessions_user_id_finished_at");
+
+                    b.ToTable("upload_sessions", (string)null);
+                });
+
             modelBuilder.Entity("VideoStudio.Core.Data.UserSession", b =>
                 {
                     b.Property<Guid>("Id")
@@ -659,6 +736,11 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("AudioCodec")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("audio_codec");
+
                     b.Property<string>("CaptionsKey")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
@@ -694,6 +776,10 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("duration_seconds");
 
+                    b.Property<int?>("Height")
+                        .HasColumnType("integer")
+                        .HasColumnName("height");
+
                     b.Property<string>("OriginalFileName")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -718,6 +804,10 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("sha256");
 
+                    b.Property<bool>("ShapeAccepted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("shape_accepted");
+
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint")
                         .HasColumnName("size_bytes");
@@ -736,6 +826,15 @@ namespace VideoStudio.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("storage_key");
+
+                    b.Property<string>("VideoCodec")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("video_codec");
+
+                    b.Property<int?>("Width")
+                        .HasColumnType("integer")
+                        .HasColumnName("width");
 
                     b.HasKey("Id")
                         .HasName("pk_video_assets");
@@ -853,6 +952,10 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("error_code");
 
+                    b.Property<string>("ErrorDetail")
+                        .HasColumnType("text")
+                        .HasColumnName("error_detail");
+
                     b.Property<string>("ErrorMessage")
                         .HasColumnType("text")
                         .HasColumnName("error_message");
@@ -865,6 +968,10 @@ namespace VideoStudio.Migrations.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("job_id");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
 
                     b.Property<string>("ProviderVideoId")
                         .HasColumnType("text")
@@ -1044,6 +1151,16 @@ namespace VideoStudio.Migrations.Migrations
                         .HasConstraintName("fk_invitations_businesses_business_id");
 
                     b.Navigation("Business");
+                });
+
+            modelBuilder.Entity("VideoStudio.Core.Data.UploadSession", b =>
+                {
+                    b.HasOne("VideoStudio.Core.Data.Content", null)
+                        .WithMany()
+                        .HasForeignKey("ContentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_upload_sessions_content_content_id");
                 });
 
             modelBuilder.Entity("VideoStudio.Core.Data.UserSession", b =>

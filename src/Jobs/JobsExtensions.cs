@@ -14,6 +14,7 @@ using VideoStudio.Core.Data;
 using VideoStudio.Jobs.Generation;
 using VideoStudio.Jobs.HeyGen;
 using VideoStudio.Jobs.History;
+using VideoStudio.Jobs.Uploads;
 
 namespace VideoStudio.Jobs;
 
@@ -42,6 +43,7 @@ public static class JobsExtensions
         services.AddScoped<HeyGenDelivery>();
         services.AddScoped<HeyGenReconciler>();
         services.AddScoped<VersionRetention>();
+        services.AddScoped<UploadSweeper>();
 
         var connectionString = builder.Configuration.StudioConnectionString();
         var storageOptions = new PostgreSqlStorageOptions
@@ -129,6 +131,9 @@ public static class JobsExtensions
             recurring.AddOrUpdate<GenerationSweeper>(GenerationSweeper.RecurringJobId, s => s.RunAsync(CancellationToken.None), Cron.Minutely());
             recurring.AddOrUpdate<HeyGenReconciler>(HeyGenReconciler.RecurringJobId, r => r.RunAsync(CancellationToken.None), Cron.Minutely());
             recurring.AddOrUpdate<VersionRetention>(VersionRetention.RecurringJobId, r => r.RunAsync(CancellationToken.None), Cron.Hourly());
+            recurring.AddOrUpdate<UploadSweeper>(UploadSweeper.RecurringJobId, s => s.RunAsync(CancellationToken.None), "*/15 * * * *");
+            // What a process killed mid-upload left behind goes at the next start, not a quarter of an hour later.
+            recurring.Trigger(UploadSweeper.RecurringJobId);
             return Task.CompletedTask;
         }
 

@@ -65,6 +65,7 @@ if (roles.ServePages)
 {
     app.MapRazorPages();
     app.MapContentEvents();
+    app.MapResumableUploads();
     app.MapMedia();
     app.MapHeyGenWebhook();
     app.MapJobsDashboard();

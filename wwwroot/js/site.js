@@ -29,6 +29,7 @@
         var card = opener.closest(".video-card");
         dialog.dataset.returnFocus = opener.id;
         dialog.dataset.returnCard = card ? card.id : "";
+        if (dialog.querySelector("form[data-upload]")) loadUploader();
         dialog.showModal();
     });
     document.addEventListener("close", function (e) {
@@ -72,6 +73,19 @@
     }
     document.addEventListener("htmx:load", showElapsed);
     setInterval(showElapsed, 30000);
+
+    // A retry of a step HeyGen did not answer counts down in the server's words; data-countdown holds the seconds left
+    // when the card was rendered, so a clock that differs from the server's does not matter.
+    var countdownsFrom = new WeakMap();
+    function showCountdowns() {
+        document.querySelectorAll("time[data-countdown]").forEach(function (time) {
+            if (!countdownsFrom.has(time)) countdownsFrom.set(time, Date.now() + 1000 * Number(time.dataset.countdown));
+            var seconds = Math.ceil((countdownsFrom.get(time) - Date.now()) / 1000);
+            time.textContent = seconds <= 0 ? "now" : seconds < 90 ? "in " + seconds + " s" : "in " + Math.round(seconds / 60) + " min";
+        });
+    }
+    document.addEventListener("htmx:load", showCountdowns);
+    setInterval(showCountdowns, 1000);
 
     // An outcome's Undo is offered until the time the server wrote on it (data-until); the server refuses it after that too.
     function dropExpired() {
@@ -120,88 +134,24 @@
         if (unsaved || document.querySelector("form[data-uploading]")) e.preventDefault();
     });
 
-    // Upload modal: the same checks as the server before sending, progress, cancel, drag and drop.
-    function uploadForm(el) { return el && el.closest ? el.closest("form[data-upload]") : null; }
-    function showUploadError(form, message) {
-        form.querySelector(".upload-error").textContent = message || "";
-    }
-    function accepted(file, accept) {
-        var name = file.name.toLowerCase();
-        return accept.split(",").some(function (a) {
-            a = a.trim().toLowerCase();
-            return a.charAt(0) === "." ? name.endsWith(a) : file.type === a;
+    // The upload dialog's resumable client (js/upload.js) is fetched when an upload dialog first opens, not with the page.
+    // Should it fail to load, the form is sent as the plain POST it is without JavaScript.
+    var uploader = null;
+    function loadUploader() {
+        uploader = uploader || new Promise(function (resolve, reject) {
+            var script = document.createElement("script");
+            script.src = "/js/upload.js";
+            script.onload = function () { resolve(window.VideoStudioUpload); };
+            script.onerror = reject;
+            document.head.appendChild(script);
         });
+        return uploader;
     }
-    function megabytes(n) { return (n / 1048576).toFixed(1) + " MB"; }
-
-    document.addEventListener("htmx:beforeRequest", function (e) {
-        var form = uploadForm(e.target);
+    document.addEventListener("submit", function (e) {
+        var form = e.target.closest && e.target.closest("form[data-upload]");
         if (!form) return;
-        var file = form.querySelector("input[type=file]").files[0];
-        var problem = !file ? "Choose a video file to upload."
-            : file.size === 0 ? "This file is empty. Choose the video file again."
-            : file.size > Number(form.dataset.maxBytes) ? "This file is larger than the limit of " + form.dataset.maxText + ". Upload a smaller or more compressed video."
-            : !accepted(file, form.dataset.accept) ? "This file is not a video we can play. Upload an MP4, MOV or WebM file."
-            : "";
-        showUploadError(form, problem);
-        if (problem) { e.preventDefault(); return; }
-        form.dataset.uploading = "true";
-        form.querySelector(".upload-progress").hidden = false;
-    });
-    // The server words every refusal of an upload itself and aims it at the dialog's alert, whatever the status.
-    document.addEventListener("htmx:beforeSwap", function (e) {
-        if (uploadForm(e.detail.requestConfig && e.detail.requestConfig.elt) && e.detail.xhr.getResponseHeader("HX-Retarget")) {
-            e.detail.shouldSwap = true;
-            e.detail.isError = false;
-        }
-    });
-    document.addEventListener("htmx:xhr:progress", function (e) {
-        var form = uploadForm(e.target);
-        if (!form || !e.detail.lengthComputable) return;
-        var percent = Math.round(100 * e.detail.loaded / e.detail.total);
-        form.querySelector("progress").value = percent;
-        form.querySelector("[data-progress-text]").textContent =
-            percent + "% · " + megabytes(e.detail.loaded) + " of " + megabytes(e.detail.total);
-    });
-    document.addEventListener("htmx:afterRequest", function (e) {
-        var form = uploadForm(e.target);
-        if (!form) return;
-        delete form.dataset.uploading;
-        form.querySelector(".upload-progress").hidden = true;
-        form.querySelector("progress").value = 0;
-        var status = e.detail.xhr ? e.detail.xhr.status : 0, cancelled = form.dataset.cancelled;
-        delete form.dataset.cancelled;
-        // Only a 2xx is a finished upload: a refusal (413, 422) has already put its reason in the dialog's alert, which
-        // stays open with it; a deliberate Cancel closed the dialog and needs no words.
-        if (status >= 200 && status < 300) {
-            form.reset();
-            form.closest("dialog").close();
-        } else if (!cancelled && !form.querySelector(".upload-error").textContent.trim()) {
-            var card = document.getElementById(form.dataset.card);
-            showUploadError(form, "The upload did not finish (the connection or the server failed)." +
-                (card && card.dataset.state === "video" ? " Your previous video is unchanged;" : "") + " Try again.");
-        }
-    });
-    document.addEventListener("click", function (e) {
-        if (!e.target.closest("[data-cancel-upload]")) return;
-        e.target.closest("dialog").close();
-    });
-    document.addEventListener("close", function (e) {
-        var form = e.target.querySelector && e.target.querySelector("form[data-upload]");
-        if (form && form.dataset.uploading) {
-            form.dataset.cancelled = "true";
-            htmx.trigger(form, "htmx:abort");
-        }
-    }, true);
-    document.addEventListener("dragover", function (e) {
-        if (e.target.closest && e.target.closest("[data-dropzone]")) e.preventDefault();
-    });
-    document.addEventListener("drop", function (e) {
-        var zone = e.target.closest && e.target.closest("[data-dropzone]");
-        if (!zone || !e.dataTransfer.files.length) return;
         e.preventDefault();
-        zone.querySelector("input[type=file]").files = e.dataTransfer.files;
-        showUploadError(uploadForm(zone), "");
+        loadUploader().then(function (upload) { upload.start(form); }, function () { form.submit(); });
     });
 
     // The server names each card's latest change in words (data-announce) with a key for it; when a swapped-in card

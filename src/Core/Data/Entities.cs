@@ -143,12 +143,41 @@ public class VideoAsset
     public string? PosterKey { get; set; }
     public string? CaptionsKey { get; set; }
     public double? DurationSeconds { get; set; }
+    /// <summary>The picture as shown (rotation applied) and the codecs, as ffprobe read them; none when it was not installed.</summary>
+    public int? Width { get; set; }
+    public int? Height { get; set; }
+    public string? VideoCodec { get; set; }
+    public string? AudioCodec { get; set; }
+    /// <summary>Its shape does not fit the slot (landscape in 9:16 or the reverse) and the editor chose to use it anyway.</summary>
+    public bool ShapeAccepted { get; set; }
     /// <summary>When this version last became the slot's video (made, restored or brought back by Undo); none for one kept aside.</summary>
     public DateTimeOffset? CurrentSince { get; set; }
     /// <summary>When its files were deleted (retention, or an admin deleting it for good); the row stays for the audit trail.</summary>
     public DateTimeOffset? RemovedAt { get; set; }
 
     public bool IsCurrent => ReplacedAt is null && DeletedAt is null;
+}
+
+/// <summary>
+/// A resumable (tus) upload: its bytes gather in media storage's temporary area, chunk by chunk from any web process, until
+/// the last one arrives and the file is checked and attached to the slot (then <see cref="AssetId"/> is set, once).
+/// </summary>
+public class UploadSession
+{
+    public Guid Id { get; set; }
+    public Guid BusinessId { get; set; }
+    public Guid ContentId { get; set; }
+    public VideoSlot Slot { get; set; }
+    public required string UserId { get; set; }
+    public required string FileName { get; set; }
+    public long Length { get; set; }
+    /// <summary>Bytes received and kept; the temporary file is cut back to this if a process died while writing more.</summary>
+    public long Offset { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public Guid? AssetId { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
 }
 
 public class VideoGeneration
@@ -159,8 +188,13 @@ public class VideoGeneration
     public GenerationStatus Status { get; set; }
     public string? ProviderVideoId { get; set; }
     public string? ErrorCode { get; set; }
+    /// <summary>What went wrong, in our words with what to do; <see cref="ErrorDetail"/> keeps HeyGen's own words beside it.</summary>
     public string? ErrorMessage { get; set; }
+    /// <summary>HeyGen's own reason as it sent it (its message or failure code), shown as a detail; never anything secret.</summary>
+    public string? ErrorDetail { get; set; }
     public int Attempts { get; set; }
+    /// <summary>When a step that HeyGen did not answer is tried again: the card counts down to it.</summary>
+    public DateTimeOffset? NextAttemptAt { get; set; }
     /// <summary>Not sent yet because the business has as many renders in flight at HeyGen as it may.</summary>
     public bool WaitsForRenderSlot { get; set; }
     public string? RequestedBy { get; set; }

@@ -16,6 +16,7 @@ public class StudioDb(DbContextOptions<StudioDb> options)
     public DbSet<VideoAsset> VideoAssets => Set<VideoAsset>();
     public DbSet<VideoGeneration> VideoGenerations => Set<VideoGeneration>();
     public DbSet<VideoEvent> VideoEvents => Set<VideoEvent>();
+    public DbSet<UploadSession> UploadSessions => Set<UploadSession>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -137,6 +138,8 @@ public class StudioDb(DbContextOptions<StudioDb> options)
             e.Property(a => a.ContentType).HasMaxLength(100);
             e.Property(a => a.PosterKey).HasMaxLength(100);
             e.Property(a => a.CaptionsKey).HasMaxLength(100);
+            e.Property(a => a.VideoCodec).HasMaxLength(40);
+            e.Property(a => a.AudioCodec).HasMaxLength(40);
             e.Ignore(a => a.IsCurrent);
         });
 
@@ -153,6 +156,16 @@ public class StudioDb(DbContextOptions<StudioDb> options)
             e.Property(g => g.VoiceId).HasMaxLength(200);
             e.Property(g => g.ScriptExcerpt).HasMaxLength(300);
             e.Property(g => g.JobId).HasMaxLength(100);
+        });
+
+        builder.Entity<UploadSession>(e =>
+        {
+            e.ToTable("upload_sessions");
+            e.HasOne<Content>().WithMany().HasForeignKey(u => u.ContentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(u => new { u.UserId, u.FinishedAt });
+            e.HasIndex(u => u.BusinessId);
+            e.HasIndex(u => u.ExpiresAt);
+            e.Property(u => u.FileName).HasMaxLength(255);
         });
 
         builder.Entity<VideoEvent>(e =>

@@ -17,6 +17,9 @@ public static class MediaExtensions
         });
         builder.Services.Configure<HistoryOptions>(builder.Configuration.GetSection(HistoryOptions.Section));
         builder.Services.AddSingleton<MediaStore>();
+        builder.Services.Configure<ProbeOptions>(builder.Configuration.GetSection("Studio:Media"));
+        builder.Services.AddSingleton<VideoProbe>();
+        builder.Services.AddHostedService<VideoProbe.StartupCheck>();
         return builder;
     }
 }

@@ -6,7 +6,9 @@ namespace VideoStudio.Core.Media;
 /// <summary>The only way a slot's video changes: a new asset row, the previous one kept as history, the slot's URL pointed at the new one.</summary>
 public static class SlotVideos
 {
-    public static string UrlOf(string storageKey) => $"/media/{storageKey}";
+    public const string MediaPrefix = "/media/";
+
+    public static string UrlOf(string storageKey) => MediaPrefix + storageKey;
 
     /// <summary>
     /// Makes a staged file the slot's video in one transaction: the caller's when one is open (a job that records its own
@@ -36,6 +38,13 @@ public static class SlotVideos
             Sha256 = staged.Sha256,
             CreatedBy = userId,
             CreatedAt = DateTimeOffset.UtcNow,
+            PosterKey = staged.PosterKey,
+            DurationSeconds = staged.Probe?.DurationSeconds,
+            Width = staged.Probe?.DisplayWidth,
+            Height = staged.Probe?.DisplayHeight,
+            VideoCodec = staged.Probe?.VideoCodec,
+            AudioCodec = staged.Probe?.AudioCodec,
+            ShapeAccepted = staged.ShapeAccepted,
         };
         asset.StorageKey = store.Promote(staged, asset.Id);
         try
@@ -69,6 +78,10 @@ public static class SlotVideos
         {
             db.ChangeTracker.Clear();
             store.Delete(asset.StorageKey);
+            if (staged.PosterKey is not null)
+            {
+                store.Delete(staged.PosterKey);
+            }
             throw;
         }
     }

@@ -21,6 +21,7 @@ public sealed class GenerateVideoJob(
     HeyGenClient heygen,
     HeyGenSecrets secrets,
     MediaStore store,
+    VideoProbe probe,
     IBackgroundJobClient jobs,
     IOptions<HeyGenOptions> options,
     TimeProvider clock,
@@ -98,8 +99,9 @@ public sealed class GenerateVideoJob(
             return e switch
             {
                 HeyGenException { IsTransient: true } transient => await PostponeAsync(generation, content, transient),
-                HeyGenException permanent => await FailAsync(generation, content, permanent.KindName, permanent.Message),
-                _ => await FailAsync(generation, content, "bad_file", "HeyGen's file could not be stored: " + e.Message),
+                HeyGenException permanent => await FailAsync(generation, content, permanent.KindName, permanent.Message, permanent.Detail),
+                _ => await FailAsync(generation, content, "bad_file",
+                    "The finished video could not be stored: " + e.Message + " Generate it again; if it keeps happening, download it from your HeyGen account and upload it here."),
             };
         }
     }
@@ -111,21 +113,22 @@ public sealed class GenerateVideoJob(
         {
             generation.Attempts++;
         }
-        generation.UpdatedAt = clock.GetUtcNow();
+        var now = generation.UpdatedAt = clock.GetUtcNow();
         if (generation.ProviderVideoId is null && generation.Attempts >= Options.MaxSubmitAttempts)
         {
             return await FailAsync(generation, content, e.KindName,
-                $"HeyGen could not be reached after {generation.Attempts} attempts. {e.Message} Try again later.");
+                $"HeyGen could not be reached after {generation.Attempts} attempts. {e.Message} Try again later.", e.Detail);
         }
-        await db.SaveChangesAsync(CancellationToken.None);
         var delay = Backoff(generation.Attempts, e.RetryAfter);
+        generation.NextAttemptAt = now + delay;
+        await db.SaveChangesAsync(CancellationToken.None);
         logger.LogWarning("Generation {GenerationId}: {Error} Next try in {Delay}.", generation.Id, e.Message, delay);
         return delay;
     }
 
-    private async Task<TimeSpan?> FailAsync(VideoGeneration generation, Content content, string errorKind, string message)
+    private async Task<TimeSpan?> FailAsync(VideoGeneration generation, Content content, string errorKind, string message, string? detail = null)
     {
-        await SettleAsync(generation, content, GenerationStatus.Failed, errorKind, message);
+        await SettleAsync(generation, content, GenerationStatus.Failed, errorKind, message, detail);
         return null;
     }
 
@@ -154,6 +157,7 @@ public sealed class GenerateVideoJob(
         generation.ProviderVideoId = videoId;
         (generation.AvatarId, generation.VoiceId, generation.ScriptExcerpt) = (account.AvatarFor(generation.Slot), account.VoiceId, Excerpt(script!));
         generation.Status = GenerationStatus.Submitted;
+        generation.NextAttemptAt = null;
         generation.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(CancellationToken.None);
         logger.LogInformation("Generation {GenerationId}: submitted to HeyGen as video {VideoId}.", generation.Id, videoId);
@@ -216,17 +220,20 @@ public sealed class GenerateVideoJob(
         catch (HeyGenException e) when (e.Kind == HeyGenErrorKind.NotFound)
         {
             return await FailAsync(generation, content, e.KindName,
-                "HeyGen no longer knows this video (it may have been deleted there, or the API key belongs to another account now). Generate it again.");
+                "HeyGen no longer knows this video (it may have been deleted there, or the API key belongs to another account now). Generate it again.",
+                e.Detail);
         }
         if (video.IsFailed)
         {
-            return await FailAsync(generation, content, "render_failed", RenderFailure(video.FailureMessage ?? video.FailureCode));
+            return await FailAsync(generation, content, "render_failed", RenderFailedMessage, RenderFailureDetail(video));
         }
         if (!video.IsCompleted)
         {
-            if (generation.Status != GenerationStatus.Processing)
+            // HeyGen answered, so a retry it was waiting for is over.
+            if (generation.Status != GenerationStatus.Processing || generation.NextAttemptAt is not null)
             {
                 generation.Status = GenerationStatus.Processing;
+                generation.NextAttemptAt = null;
                 generation.UpdatedAt = clock.GetUtcNow();
                 await db.SaveChangesAsync(CancellationToken.None);
             }
@@ -234,6 +241,15 @@ public sealed class GenerateVideoJob(
         }
 
         (var staged, video) = await DownloadVideoAsync(account, video, ct);
+        try
+        {
+            // The same facts as an upload's (picture size, codecs, length); HeyGen's own poster and length win where given.
+            staged = staged with { Probe = await probe.ProbeAsync(staged.TempPath, ct) };
+        }
+        catch (MediaRejectedException unreadable)
+        {
+            logger.LogWarning("Generation {GenerationId}: ffprobe could not read HeyGen's file: {Error}", generation.Id, unreadable.Message);
+        }
         // The poster and captions come with the video when they are ready, so the card shows them from its first update.
         var assetId = Guid.NewGuid();
         var (poster, captions) = await StoreCompanionsAsync(generation, assetId, video, wantPoster: true, wantCaptions: true);
@@ -249,9 +265,10 @@ public sealed class GenerateVideoJob(
                 unlessChangedSince: generation.CreatedAt);
             generation.Status = GenerationStatus.Completed;
             generation.FinishedAt = generation.UpdatedAt = now;
-            generation.ErrorCode = generation.ErrorMessage = null;
+            generation.ErrorCode = generation.ErrorMessage = generation.ErrorDetail = null;
+            generation.NextAttemptAt = null;
             generation.AssetId = asset.Id;
-            (asset.PosterKey, asset.CaptionsKey, asset.DurationSeconds) = (poster, captions, video.Duration);
+            (asset.PosterKey, asset.CaptionsKey, asset.DurationSeconds) = (poster, captions, video.Duration ?? asset.DurationSeconds);
             Record(generation, content, VideoEventLog.Succeeded, null, now).AssetId = asset.Id;
             await db.SaveChangesAsync(CancellationToken.None);
             await tx.CommitAsync(CancellationToken.None);
@@ -409,12 +426,14 @@ public sealed class GenerateVideoJob(
         }
     }
 
-    private async Task SettleAsync(VideoGeneration generation, Content content, GenerationStatus status, string errorKind, string message)
+    private async Task SettleAsync(VideoGeneration generation, Content content, GenerationStatus status, string errorKind, string message, string? detail = null)
     {
         var now = clock.GetUtcNow();
         generation.Status = status;
         generation.ErrorCode = errorKind;
         generation.ErrorMessage = message;
+        generation.ErrorDetail = detail;
+        generation.NextAttemptAt = null;
         generation.FinishedAt = generation.UpdatedAt = now;
         Record(generation, content, VideoEventLog.Failed, errorKind, now);
         await db.SaveChangesAsync(CancellationToken.None);
@@ -441,8 +460,14 @@ public sealed class GenerateVideoJob(
         return $"HeyGen did not finish the video within {minutes} minute{(minutes == 1 ? "" : "s")}. Try again; if it keeps happening, check the render in your HeyGen account.";
     }
 
-    private static string RenderFailure(string? reason) =>
-        "HeyGen could not render the video: " + (string.IsNullOrWhiteSpace(reason) ? "it gave no reason." : reason.Trim());
+    public const string RenderFailedMessage =
+        "HeyGen started the render but could not finish it. Check the script for words or characters HeyGen may refuse, then retry; if it keeps failing, look at the render in your HeyGen account.";
+
+    /// <summary>HeyGen's own words for a failed render: its message, and its failure code when it sent one.</summary>
+    private static string? RenderFailureDetail(HeyGenVideo video) =>
+        HeyGenException.DetailOf(
+            string.Join(" ", new[] { video.FailureMessage?.Trim(), video.FailureCode is { Length: > 0 } code ? $"({code})" : null }.Where(p => !string.IsNullOrEmpty(p))),
+            apiKey: null);
 
     private static string FileNameFor(Content content, VideoSlot slot, VideoFormat format)
     {

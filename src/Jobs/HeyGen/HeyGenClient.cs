@@ -244,34 +244,43 @@ public sealed class HeyGenClient(HttpClient http, IOptions<HeyGenOptions> option
                 return envelope;
             }
             var error = envelope?["error"] as JsonObject;
-            throw Classify(response.StatusCode, Text(error, "code"), Text(error, "message"), Text(error, "param"), response.Headers.RetryAfter, video);
+            throw Classify(response.StatusCode, Text(error, "code"), HeyGenException.DetailOf(Text(error, "message"), apiKey), Text(error, "param"),
+                response.Headers.RetryAfter, video);
         }
     }
 
+    /// <summary>Our words for what happened and what to do; HeyGen's own message travels beside them as the detail.</summary>
     private static HeyGenException Classify(
-        HttpStatusCode status, string? code, string? message, string? param, System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter,
+        HttpStatusCode status, string? code, string? detail, string? param, System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter,
         HeyGenVideoRequest? video)
     {
-        var said = string.IsNullOrWhiteSpace(message) ? "" : $" HeyGen said: {message.Trim()}";
+        var e = Classify(status, code, param, retryAfter, video);
+        e.Detail = detail;
+        return e;
+    }
+
+    private static HeyGenException Classify(
+        HttpStatusCode status, string? code, string? param, System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter, HeyGenVideoRequest? video)
+    {
         switch ((int)status)
         {
             case 400 when param is "avatar_id":
                 return new HeyGenException(HeyGenErrorKind.UnknownAvatar,
-                    $"HeyGen cannot use the avatar look \"{video?.AvatarId}\".{said} Choose another look in Settings.", code);
+                    $"HeyGen cannot use the avatar look \"{video?.AvatarId}\". Choose another look in Settings.", code);
             case 400 when param is "voice_id":
                 return new HeyGenException(HeyGenErrorKind.UnknownVoice,
-                    $"HeyGen cannot use the voice \"{video?.VoiceId}\".{said} Choose another voice in Settings.", code);
+                    $"HeyGen cannot use the voice \"{video?.VoiceId}\". Choose another voice in Settings.", code);
             case 400:
                 return new HeyGenException(HeyGenErrorKind.Refused,
-                    (param is null ? "HeyGen refused the request." : $"HeyGen refused the field \"{param}\".") + said, code);
+                    (param is null ? "HeyGen refused the request." : $"HeyGen refused the field \"{param}\".") + " Check the script and the look and voice in Settings, then retry.", code);
             case 401:
                 return new HeyGenException(HeyGenErrorKind.KeyRejected, "HeyGen rejected the API key. Check the key in Settings.", code);
             case 402 when code is null or "insufficient_credit":
                 return new HeyGenException(HeyGenErrorKind.WalletEmpty, "The HeyGen wallet is empty: top it up at HeyGen, then retry.", code);
             case 402:
-                return new HeyGenException(HeyGenErrorKind.WalletEmpty, $"Your HeyGen plan does not cover this video.{said} Check your plan at HeyGen, then retry.", code);
+                return new HeyGenException(HeyGenErrorKind.WalletEmpty, "Your HeyGen plan does not cover this video. Check your plan at HeyGen, then retry.", code);
             case 403:
-                return new HeyGenException(HeyGenErrorKind.KeyRejected, $"HeyGen refused this API key the permission for this call.{said} Check the key's permissions at HeyGen.", code);
+                return new HeyGenException(HeyGenErrorKind.KeyRejected, "HeyGen refused this API key the permission for this call. Check the key's permissions at HeyGen.", code);
             case 404 when code is "voice_not_found":
                 return new HeyGenException(HeyGenErrorKind.UnknownVoice,
                     $"HeyGen does not know the voice ID \"{video?.VoiceId}\". Choose another voice in Settings.", code);
@@ -279,20 +288,20 @@ public sealed class HeyGenClient(HttpClient http, IOptions<HeyGenOptions> option
                 return new HeyGenException(HeyGenErrorKind.UnknownAvatar,
                     $"HeyGen does not know the avatar look \"{video.AvatarId}\" (or it is still training). Choose another look in Settings.", code);
             case 404:
-                return new HeyGenException(HeyGenErrorKind.NotFound, "HeyGen does not know what was asked for." + said, code);
+                return new HeyGenException(HeyGenErrorKind.NotFound, "HeyGen does not know what was asked for.", code);
             case 409:
                 // request_in_progress: the first send with this Idempotency-Key is still running; ask again with the same key.
                 return new HeyGenException(HeyGenErrorKind.Transient, "HeyGen is still working on the first request for this video.", code,
                     waitOnly: true);
             case 429:
                 var wait = retryAfter?.Delta ?? (retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
-                return new HeyGenException(HeyGenErrorKind.Transient, "HeyGen is limiting requests right now." + said, code, wait, waitOnly: true);
+                return new HeyGenException(HeyGenErrorKind.Transient, "HeyGen is limiting requests right now.", code, wait, waitOnly: true);
             case 408 or >= 500:
-                return new HeyGenException(HeyGenErrorKind.Transient, $"HeyGen had a server error (HTTP {(int)status}).{said}", code);
+                return new HeyGenException(HeyGenErrorKind.Transient, $"HeyGen had a server error (HTTP {(int)status}).", code);
             case >= 200 and < 300:
                 return new HeyGenException(HeyGenErrorKind.Transient, "HeyGen answered without the expected data.", code);
             default:
-                return new HeyGenException(HeyGenErrorKind.Refused, $"HeyGen refused the request (HTTP {(int)status}).{said}", code);
+                return new HeyGenException(HeyGenErrorKind.Refused, $"HeyGen refused the request (HTTP {(int)status}).", code);
         }
     }
 
@@ -366,6 +375,32 @@ public sealed class HeyGenException(
     public bool WaitOnly { get; } = waitOnly;
 
     public bool IsTransient => Kind is HeyGenErrorKind.Transient or HeyGenErrorKind.LinkExpired;
+
+    /// <summary>HeyGen's own words for it (its error message), kept apart from ours and shown as a detail.</summary>
+    public string? Detail { get; internal set; }
+
+    /// <summary>
+    /// HeyGen's text as a detail that may be stored and shown: trimmed, bounded, and never carrying the API key should
+    /// HeyGen ever echo it.
+    /// </summary>
+    /// <summary>For a message that stands alone (Settings): our words, then HeyGen's.</summary>
+    public string MessageWithDetail => Detail is null ? Message : $"{Message} HeyGen said: “{Detail}”";
+
+    public static string? DetailOf(string? text, string? apiKey)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        text = text.Trim();
+        if (apiKey is { Length: > 0 })
+        {
+            text = text.Replace(apiKey, "[API key]", StringComparison.Ordinal);
+        }
+        return text.Length <= MaxDetailLength ? text : text[..MaxDetailLength] + "…";
+    }
+
+    private const int MaxDetailLength = 500;
 
     /// <summary>A short stable word for video_events.error_kind.</summary>
     public string KindName => Kind switch

@@ -41,6 +41,9 @@ public static class DatabaseSetup
             await db.Database.MigrateAsync();
             // Hangfire installs its schema when its storage is first built; doing it here keeps it under the same lock.
             app.Services.GetRequiredService<Hangfire.JobStorage>();
+            await KeyRing.EncryptKeysStoredInClearAsync(db,
+                app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>().Value,
+                app.Logger, CancellationToken.None);
             var demo = config.GetValue("Studio:SeedDemo", false);
             if (demo)
             {

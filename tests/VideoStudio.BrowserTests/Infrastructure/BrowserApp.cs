@@ -21,6 +21,9 @@ public sealed class BrowserApp : IAsyncLifetime
     /// <summary>Simulated renders take this long on the simulator's own clock, so they finish exactly when a test says so.</summary>
     private static readonly TimeSpan RenderDelay = TimeSpan.FromMinutes(10);
 
+    /// <summary>The sample videos are a few dozen KB: chunks this small let a test cut an upload between two of them.</summary>
+    public const int ChunkBytes = 16 * 1024;
+
     private TestDatabase _database = null!;
     private StudioHost _host = null!;
     private IPlaywright _playwright = null!;
@@ -140,6 +143,7 @@ public sealed class BrowserApp : IAsyncLifetime
         {
             builder.UseStudioTestSettings(connectionString, mediaRoot);
             builder.UseSetting("HeyGen:Simulator:Enabled", "true");
+            builder.UseSetting("Studio:Upload:ChunkBytes", ChunkBytes.ToString());
             builder.UseSetting("HeyGen:Simulator:ApiKey", SimulatedHeyGenAccount.KeyPrefix);
             builder.UseSetting("HeyGen:Simulator:RenderDelay", RenderDelay.ToString());
             builder.UseSetting("HeyGen:BaseUrl", new Uri(baseUrl, SimulatorHosting.DefaultPrefix).ToString());

@@ -34,8 +34,16 @@ public sealed record Editor(BrowserApp App, Guid BusinessId, string Email, strin
     public Task<Guid> StartGenerationAsync(Guid contentId, VideoSlot slot) =>
         AddGenerationAsync(contentId, slot, GenerationStatus.Processing, null);
 
-    public Task<Guid> FailGenerationAsync(Guid contentId, VideoSlot slot, string reason) =>
-        AddGenerationAsync(contentId, slot, GenerationStatus.Failed, reason);
+    public Task<Guid> FailGenerationAsync(Guid contentId, VideoSlot slot, string reason, string? heygenSaid = null) =>
+        AddGenerationAsync(contentId, slot, GenerationStatus.Failed, reason, heygenSaid);
+
+    /// <summary>A render HeyGen did not answer, to be sent again after <paramref name="wait"/>.</summary>
+    public Task<Guid> RetryGenerationAsync(Guid contentId, VideoSlot slot, TimeSpan wait) =>
+        App.Seed.GenerationAsync(contentId, slot, GenerationStatus.Queued, g =>
+        {
+            g.Attempts = 1;
+            g.NextAttemptAt = DateTimeOffset.UtcNow + wait;
+        });
 
     /// <summary>Makes a real MP4 the slot's video through the app's own media store.</summary>
     public async Task<string> AttachVideoAsync(Guid contentId, VideoSlot slot) =>
@@ -56,11 +64,12 @@ public sealed record Editor(BrowserApp App, Guid BusinessId, string Email, strin
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 
-    private Task<Guid> AddGenerationAsync(Guid contentId, VideoSlot slot, GenerationStatus status, string? reason) =>
+    private Task<Guid> AddGenerationAsync(Guid contentId, VideoSlot slot, GenerationStatus status, string? reason, string? heygenSaid = null) =>
         App.Seed.GenerationAsync(contentId, slot, status, g =>
         {
             g.ErrorCode = reason is null ? null : "render_failed";
             g.ErrorMessage = reason;
+            g.ErrorDetail = heygenSaid;
             g.Attempts = 1;
             g.SubmittedAt = g.CreatedAt;
             g.FinishedAt = status.IsActive() ? null : g.CreatedAt;

@@ -26,6 +26,28 @@ public class StatusTests(BrowserApp app) : BrowserTest(app)
     }
 
     [Fact]
+    public async Task Signed_out_in_another_tab_the_open_page_says_so_and_stops_listening_instead_of_reconnecting()
+    {
+        var editor = await App.CreateEditorAsync();
+        var id = await editor.CreateContentAsync("Left open in a tab");
+        var page = await SignInAsync(editor);
+        await page.GotoAsync($"/content/{id}");
+        await page.EvaluateAsync("() => document.body.addEventListener('htmx:sseClose', e => window.streamClosedBy = e.detail.type)");
+        var other = await page.Context.NewPageAsync();
+        await other.GotoAsync("/content");
+
+        await other.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+
+        var notices = page.GetByRole(AriaRole.Region, new() { Name = "Notices" });
+        await Expect(notices.GetByRole(AriaRole.Alert)).ToContainTextAsync("You were signed out, so this page no longer updates.", new() { Timeout = 30_000 });
+        // Closed by the server's last word, which htmx's extension never retries (a failed connection it retries for ever).
+        Assert.Equal("message", await page.EvaluateAsync<string>("() => window.streamClosedBy"));
+        await notices.GetByRole(AriaRole.Link, new() { Name = "Sign in again" }).ClickAsync();
+        await Editor.SubmitSignInFormAsync(page, editor.Email, editor.Password);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Left open in a tab" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task An_editor_opening_the_job_dashboard_sees_a_forbidden_page_and_an_unknown_address_a_not_found_page()
     {
         var editor = await App.CreateEditorAsync();

@@ -136,8 +136,29 @@ public class SessionCheckTests
         var people = await admin.Client.GetDocumentAsync($"/businesses/{admin.BusinessId}/people");
         await admin.Client.SubmitAsync((IHtmlFormElement)people.QuerySelector($"li[data-user='{editor.UserId}'] details form")!, []);
 
-        await stream.EndAsync();
+        var ended = await stream.EndedAsync();
+        Assert.Equal("no-access", ended.GetAttribute("data-stream-ended"));
+        Assert.Equal("/content", ended.QuerySelector("a")!.GetAttribute("href"));
         Assert.Equal(HttpStatusCode.NotFound, (await editor.Client.GetAsync($"/content/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_signed_out_session_s_open_stream_says_so_with_a_way_back_to_the_item_and_ends()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var copy = await CopySessionAsync(tenant.Client);
+        await using var stream = await CardStream.OpenAsync(copy, id);
+        await stream.NextCardAsync();
+
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+        await tenant.Client.SubmitAsync((IHtmlFormElement)page.QuerySelector("#sign-out")!.Closest("form")!, []);
+
+        var ended = await stream.EndedAsync();
+        Assert.Equal("signed-out", ended.GetAttribute("data-stream-ended"));
+        Assert.Equal("alert", ended.GetAttribute("role"));
+        Assert.Contains("You were signed out", ended.TextContent);
+        Assert.Equal($"/account/login?returnUrl={Uri.EscapeDataString($"/content/{id}")}", ended.QuerySelector("a")!.GetAttribute("href"));
     }
 
     /// <summary>A second client holding the same cookies, as someone who copied them would.</summary>

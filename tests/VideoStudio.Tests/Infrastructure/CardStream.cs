@@ -26,9 +26,12 @@ public sealed class CardStream : IAsyncDisposable
 
     public static Task<CardStream> OpenAsync(HttpClient client, Guid contentId) => OpenAsync(client, $"/content/{contentId}/events");
 
+    /// <summary>Asks as a browser's EventSource does (Accept: text/event-stream), which decides how a refusal is answered.</summary>
     public static async Task<CardStream> OpenAsync(HttpClient client, string url)
     {
-        var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return new CardStream(response, await response.Content.ReadAsStreamAsync());
     }
@@ -37,6 +40,20 @@ public sealed class CardStream : IAsyncDisposable
     {
         Assert.True(await _events.MoveNextAsync(), "The stream ended.");
         return _events.Current;
+    }
+
+    /// <summary>Reads until the stream's last word, the ended event (skipping what comes before), and checks that nothing follows it.</summary>
+    public async Task<IElement> EndedAsync()
+    {
+        while (true)
+        {
+            var item = await NextAsync();
+            if (item.EventType == "ended")
+            {
+                Assert.False(await _events.MoveNextAsync(), "The stream went on after its ended event.");
+                return Parse(item.Data);
+            }
+        }
     }
 
     /// <summary>Reads until the server ends the stream; fails if it is still open when the stream's time is up.</summary>

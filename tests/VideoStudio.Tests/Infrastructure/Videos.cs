@@ -8,6 +8,20 @@ public static class Videos
     public static byte[] Mp4 => File.ReadAllBytes(Fixtures.SampleMp4);
     public static byte[] WebM => File.ReadAllBytes(Fixtures.SampleWebM);
 
+    /// <summary>
+    /// The sample MP4 followed by the header of a top-level "free" box that covers the rest of <paramref name="size"/> bytes:
+    /// whatever fills that rest, the file is a playable video of that size.
+    /// </summary>
+    public static byte[] PaddedMp4Head(long size)
+    {
+        var sample = Mp4;
+        var head = new byte[sample.Length + 8];
+        sample.CopyTo(head, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(head.AsSpan(sample.Length), checked((uint)(size - sample.Length)));
+        "free"u8.CopyTo(head.AsSpan(sample.Length + 4));
+        return head;
+    }
+
     public static string UploadUrl(Guid contentId, string slot) => $"/content/{contentId}/upload/{slot}";
 
     public static MultipartFormDataContent Multipart(byte[] bytes, string fileName, string contentType = "video/mp4")

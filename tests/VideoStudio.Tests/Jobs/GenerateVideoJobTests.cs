@@ -131,16 +131,46 @@ public class GenerateVideoJobTests
         var generationId = await tenant.QueueGenerationAsync(await tenant.CreateContentAsync(), VideoSlot.Long);
 
         var first = await _app.StepAsync(generationId);
+        var before = DateTimeOffset.UtcNow;
         var second = await _app.StepAsync(generationId);
-        Assert.Equal(GenerationStatus.Queued, (await _app.GenerationAsync(generationId)).Status);
+        var waiting = await _app.GenerationAsync(generationId);
+        Assert.Equal(GenerationStatus.Queued, waiting.Status);
         Assert.True(second > first, $"Backoff should grow: {first} then {second}.");
-        Assert.Equal(2, (await _app.GenerationAsync(generationId)).Attempts);
+        Assert.Equal(2, waiting.Attempts);
+        // The retry's due time is stored for the card, the same moment the job is scheduled for.
+        Assert.InRange(waiting.NextAttemptAt!.Value, before + second!.Value, DateTimeOffset.UtcNow + second.Value);
 
         await _app.DriveAsync(generationId);
 
         Assert.Equal(3, HeyGenSim.State.CreateCallsFor(key));
         Assert.Single(HeyGenSim.State.SubmissionsFor(generationId.ToString()));
-        Assert.Equal(GenerationStatus.Completed, (await _app.GenerationAsync(generationId)).Status);
+        var done = await _app.GenerationAsync(generationId);
+        Assert.Equal((GenerationStatus.Completed, null), (done.Status, done.NextAttemptAt));
+    }
+
+    [Fact]
+    public async Task A_card_whose_render_HeyGen_did_not_answer_says_when_it_is_tried_again()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey("error500x2"));
+        var contentId = await tenant.CreateContentAsync();
+        var generationId = await tenant.QueueGenerationAsync(contentId, VideoSlot.Long);
+
+        var delay = await _app.StepAsync(generationId);
+
+        var card = (await (await tenant.Client.GetAsync($"/content/{contentId}?handler=Card&slot=long")).FragmentAsync()).QuerySelector("#video-card-long")!;
+        var progress = card.QuerySelector("#video-card-long-progress")!;
+        Assert.Contains("HeyGen is not answering (attempt 1); trying again in", progress.TextContent);
+        var due = progress.QuerySelector("time[data-countdown]")!;
+        Assert.Equal((await _app.GenerationAsync(generationId)).NextAttemptAt!.Value, DateTimeOffset.Parse(due.GetAttribute("datetime")!));
+        Assert.InRange(int.Parse(due.GetAttribute("data-countdown")!), 1, (int)Math.Ceiling(delay!.Value.TotalSeconds));
+        Assert.Matches(@"^in \d+ s$", due.TextContent);
+
+        Assert.NotNull(await _app.StepAsync(generationId));
+        Assert.NotNull(await _app.StepAsync(generationId));
+        var sent = (await (await tenant.Client.GetAsync($"/content/{contentId}?handler=Card&slot=long")).FragmentAsync()).QuerySelector("#video-card-long")!;
+        Assert.Null(sent.QuerySelector("time[data-countdown]"));
+        Assert.DoesNotContain("not answering", sent.TextContent);
     }
 
     [Fact]
@@ -260,8 +290,34 @@ public class GenerateVideoJobTests
         var failed = await _app.GenerationAsync(generationId);
         Assert.Equal(GenerationStatus.Failed, failed.Status);
         Assert.Equal("render_failed", failed.ErrorCode);
-        Assert.Equal("HeyGen could not render the video: " + VideoStudio.HeyGenSimulator.SimulatedHeyGen.RenderFailureMessage, failed.ErrorMessage);
+        Assert.Equal(GenerateVideoJob.RenderFailedMessage, failed.ErrorMessage);
+        Assert.Equal(SimulatedHeyGen.RenderFailureMessage + " (rendering_failed)", failed.ErrorDetail);
         Assert.Null(failed.AssetId);
+    }
+
+    [Theory]
+    [InlineData("renderfail", "AI video generation failed: HeyGen could not finish the render.", "Check the script", SimulatedHeyGen.RenderFailureMessage)]
+    [InlineData("nowallet", "AI video generation failed: HeyGen's wallet or plan does not cover it.", "top it up at HeyGen, then retry",
+        "Your account has 5 credits but this video requires 10 credits.")]
+    [InlineData("reject", "AI video generation failed: HeyGen refused the API key.", "Check the key in Settings",
+        "Invalid or expired API key. Verify your x-api-key header.")]
+    public async Task A_failed_card_says_what_happened_and_what_to_do_in_our_words_with_HeyGens_own_as_a_detail(
+        string mode, string headline, string whatToDo, string heygenSaid)
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var key = HeyGenSim.NewKey(mode);
+        await tenant.ConfigureHeyGenAsync(key);
+        var contentId = await tenant.CreateContentAsync();
+        await _app.DriveAsync(await tenant.QueueGenerationAsync(contentId, VideoSlot.Long));
+
+        var card = (await (await tenant.Client.GetAsync($"/content/{contentId}?handler=Card&slot=long")).FragmentAsync()).QuerySelector("#video-card-long")!;
+
+        Assert.Equal("failed", card.GetAttribute("data-state"));
+        Assert.Equal(headline, card.QuerySelector(".notice-error strong")!.TextContent.Trim());
+        Assert.Contains(whatToDo, card.QuerySelector(".notice-error p")!.TextContent);
+        Assert.Contains(heygenSaid, card.QuerySelector("#video-card-long-failure-detail")!.TextContent);
+        Assert.DoesNotContain(heygenSaid, card.QuerySelector(".notice-error p")!.TextContent);
+        Assert.DoesNotContain(key, card.OuterHtml);
     }
 
     [Fact]
@@ -380,6 +436,7 @@ public class GenerateVideoJobTests
 
         var failed = await _app.GenerationAsync(generationId);
         Assert.Equal(("wallet_empty", "The HeyGen wallet is empty: top it up at HeyGen, then retry."), (failed.ErrorCode, failed.ErrorMessage));
+        Assert.Equal("Your account has 5 credits but this video requires 10 credits.", failed.ErrorDetail);
         Assert.Equal(1, HeyGenSim.State.CreateCallsFor(key));
     }
 
@@ -563,7 +620,8 @@ public class GenerateVideoJobTests
         var http = new HttpClient { BaseAddress = new Uri(heygen.BaseUrl.TrimEnd('/') + "/") };
         var job = new GenerateVideoJob(
             services.GetRequiredService<StudioDb>(), new HeyGenClient(http, Options.Create(heygen)), services.GetRequiredService<HeyGenSecrets>(),
-            services.GetRequiredService<VideoStudio.Core.Media.MediaStore>(), services.GetRequiredService<IBackgroundJobClient>(),
+            services.GetRequiredService<VideoStudio.Core.Media.MediaStore>(), services.GetRequiredService<VideoStudio.Core.Media.VideoProbe>(),
+            services.GetRequiredService<IBackgroundJobClient>(),
             services.GetRequiredService<IOptions<HeyGenOptions>>(), TimeProvider.System,
             services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GenerateVideoJob>>());
         return await job.StepAsync(generationId, CancellationToken.None);

@@ -18,13 +18,16 @@ public class AntiforgeryTests
     {
         var tenant = await _app.CreateTenantAsync();
         var id = await tenant.CreateContentAsync();
-        var values = new Dictionary<string, string> { ["id"] = id.ToString(), ["slot"] = "long", ["businessId"] = tenant.BusinessId.ToString(), ["token"] = "any" };
+        var values = new Dictionary<string, string> { ["id"] = id.ToString(), ["slot"] = "long", ["businessId"] = tenant.BusinessId.ToString(), ["token"] = "any", ["uploadId"] = Guid.NewGuid().ToString("N") };
         var unsafeEndpoints = (await EndpointCatalog.AllAsync(_app.Services))
             .Where(e => e.IsUnsafe && !SignedWebhooks.Contains("/" + e.Pattern.TrimStart('/')) && !SiteAdminOnly.Contains("/" + e.Pattern.TrimStart('/')))
             .ToList();
         Assert.Contains(unsafeEndpoints, e => e.Handler == "SaveScript");
         Assert.Contains(unsafeEndpoints, e => e.Pattern.Contains("upload"));
         Assert.Contains(unsafeEndpoints, e => e.Handler is "Restore" or "Undo" or "RemoveVersion");
+        // The resumable upload's creation, chunks and termination carry the page's token in a header too.
+        Assert.Contains(unsafeEndpoints, e => e.Pattern.Contains("{uploadId") && e.Method == "PATCH");
+        Assert.Contains(unsafeEndpoints, e => e.Pattern.Contains("{uploadId") && e.Method == "DELETE");
 
         var accepted = new List<string>();
         foreach (var endpoint in unsafeEndpoints)

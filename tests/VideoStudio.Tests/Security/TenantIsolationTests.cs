@@ -20,19 +20,21 @@ public class TenantIsolationTests
         var ownerPage = await owner.Client.GetDocumentAsync($"/content/{id}");
         var card = (await (await owner.UploadAsync(ownerPage, id, "long", Videos.Mp4, "owner.mp4")).FragmentAsync()).Body!.FirstElementChild!;
         var file = card.QuerySelector("video")!.GetAttribute("src")!["/media/".Length..];
+        var upload = await new Tus(owner.Client, ownerPage).StartAsync(id, "short", Videos.Mp4.Length);
         var strangerPage = await stranger.Client.GetDocumentAsync($"/content/{await stranger.CreateContentAsync()}");
         var before = await SnapshotAsync(id);
 
         // The owner's version: History's handlers (restore, delete for good) name one by assetId.
         var assetId = Guid.ParseExact(file[..file.IndexOf('.')], "N").ToString();
-        var values = new Dictionary<string, string> { ["id"] = id.ToString(), ["file"] = file, ["slot"] = "long", ["businessId"] = owner.BusinessId.ToString(), ["assetId"] = assetId };
+        var values = new Dictionary<string, string> { ["id"] = id.ToString(), ["file"] = file, ["slot"] = "long", ["businessId"] = owner.BusinessId.ToString(), ["assetId"] = assetId, ["uploadId"] = Tus.IdOf(upload).ToString("N") };
         var withIds = (await EndpointCatalog.AllAsync(_app.Services))
-            .Where(e => e.Pattern.Contains("{id") || e.Pattern.Contains("{file") || e.Pattern.Contains("{contentId") || e.Pattern.Contains("{generationId") || e.Pattern.Contains("{businessId"))
+            .Where(e => e.Pattern.Contains("{id") || e.Pattern.Contains("{file") || e.Pattern.Contains("{contentId") || e.Pattern.Contains("{generationId") || e.Pattern.Contains("{businessId") || e.Pattern.Contains("{uploadId"))
             .ToList();
         Assert.Contains(withIds, e => e.Pattern.TrimStart('/').StartsWith("media/"));
         Assert.Contains(withIds, e => e.Handler == "Delete");
         Assert.Contains(withIds, e => e.Handler == "Restore");
         Assert.Contains(withIds, e => e.Handler == "History");
+        Assert.Contains(withIds, e => e.Pattern.Contains("{uploadId") && e.Method == "PATCH");
         Assert.Contains(withIds, e => e.Pattern.Contains("{businessId") && e.Handler == "Remove");
 
         var leaks = new List<string>();
@@ -63,6 +65,7 @@ public class TenantIsolationTests
         var content = await db.Content.AsNoTracking().SingleAsync(c => c.Id == id);
         var assets = await db.VideoAssets.Where(a => a.ContentId == id).OrderBy(a => a.Id).Select(a => a.Id + "/" + a.ReplacedAt + "/" + a.DeletedAt + "/" + a.RemovedAt).ToListAsync();
         var generations = await db.VideoGenerations.CountAsync(g => g.ContentId == id);
-        return $"{content.VideoScript}|{content.ShortVideoScript}|{content.VideoLongUrl}|{content.VideoShortUrl}|{string.Join(',', assets)}|{generations}";
+        var uploads = await db.UploadSessions.Where(u => u.ContentId == id).Select(u => u.Id + "/" + u.Offset).ToListAsync();
+        return $"{string.Join(',', uploads)}|{content.VideoScript}|{content.ShortVideoScript}|{content.VideoLongUrl}|{content.VideoShortUrl}|{string.Join(',', assets)}|{generations}";
     });
 }

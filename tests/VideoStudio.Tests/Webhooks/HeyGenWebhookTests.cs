@@ -51,7 +51,7 @@ public class HeyGenWebhookTests
         Assert.Null(await _app.StepAsync(generationId));
         var failed = await _app.GenerationAsync(generationId);
         Assert.Equal(GenerationStatus.Failed, failed.Status);
-        Assert.Equal("HeyGen could not render the video: " + SimulatedHeyGen.RenderFailureMessage, failed.ErrorMessage);
+        Assert.Equal((GenerateVideoJob.RenderFailedMessage, SimulatedHeyGen.RenderFailureMessage + " (rendering_failed)"), (failed.ErrorMessage, failed.ErrorDetail));
     }
 
     [Fact]

@@ -21,6 +21,8 @@ public static class ContentEvents
 {
     public const string HeartbeatEvent = "heartbeat";
     public const string NoticeEvent = "notice";
+    /// <summary>The last event of a stream whose reader may not go on: the page shows why and closes it (sse-close), no reconnect.</summary>
+    public const string EndedEvent = "ended";
 
     public static IEndpointRouteBuilder MapContentEvents(this IEndpointRouteBuilder app)
     {
@@ -39,32 +41,47 @@ public sealed class ContentStreams(
     private const string CardPartial = "/Pages/Content/_VideoCard.cshtml";
     private const string NoticePartial = "/Pages/Content/_Notice.cshtml";
     private const string SlotStatusPartial = "/Pages/Content/_SlotStatus.cshtml";
+    private const string EndedPartial = "/Pages/Content/_StreamEnded.cshtml";
 
     public async Task<IResult> StartAsync(HttpContext http, Guid? contentId)
     {
-        if (http.User.Identity?.IsAuthenticated != true)
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        // The same check the stream repeats while it runs: a current session and membership of the item's business.
+        var refused = http.User.Identity?.IsAuthenticated == true ? await RefusalAsync(http.User, contentId, http.RequestAborted) : LiveRefusal.SignedOut;
+        if (refused is { } refusal)
         {
-            return TypedResults.NotFound();
-        }
-        // The same check the stream repeats while it runs: membership of the item's business and a current session.
-        if (!await MayStillReadAsync(http.User, contentId, http.RequestAborted))
-        {
-            return TypedResults.NotFound();
+            // A browser's EventSource treats any refusal status as a network failure and htmx's extension retries it for
+            // ever; an event stream that says why and closes is what it understands. Other callers get the plain 404, the
+            // same for a missing item as for someone else's.
+            return AcceptsEventStream(http.Request)
+                ? TypedResults.ServerSentEvents(EndedAsync(http, contentId, refusal))
+                : TypedResults.NotFound();
         }
         var businesses = await BusinessesOfAsync(http.User.UserId(), http.RequestAborted);
-        http.Response.Headers["X-Accel-Buffering"] = "no";
         return TypedResults.ServerSentEvents(EventsAsync(http, contentId, businesses, http.RequestAborted));
     }
 
+    private static bool AcceptsEventStream(HttpRequest request) =>
+        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
+
     // Scopes of their own rather than the request's, so a stream open for hours does not hold a DbContext.
-    private async Task<bool> MayStillReadAsync(ClaimsPrincipal user, Guid? contentId, CancellationToken ct)
+    private async Task<LiveRefusal?> RefusalAsync(ClaimsPrincipal user, Guid? contentId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<StudioDb>();
         var stampClaim = scope.ServiceProvider.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
-        return (contentId is not { } id || await db.ContentVisibleTo(user.UserId()).AnyAsync(c => c.Id == id, ct))
-            && await SessionCheck.IsCurrentAsync(db, user, stampClaim, ct);
+        return !await SessionCheck.IsCurrentAsync(db, user, stampClaim, ct) ? LiveRefusal.SignedOut
+            : contentId is { } id && !await db.ContentVisibleTo(user.UserId()).AnyAsync(c => c.Id == id, ct) ? LiveRefusal.NoAccess
+            : null;
     }
+
+    private async IAsyncEnumerable<SseItem<string>> EndedAsync(HttpContext http, Guid? contentId, LiveRefusal refusal)
+    {
+        yield return await EndedEventAsync(http, contentId, refusal);
+    }
+
+    private async Task<SseItem<string>> EndedEventAsync(HttpContext http, Guid? contentId, LiveRefusal refusal) =>
+        new(await renderer.RenderAsync(http, EndedPartial, new LiveEnded(refusal, contentId is { } id ? $"/content/{id}" : null)), ContentEvents.EndedEvent);
 
     private async Task<HashSet<Guid>> BusinessesOfAsync(string userId, CancellationToken ct)
     {
@@ -80,7 +97,7 @@ public sealed class ContentStreams(
         // is back, or to another) and starts again from the current state.
         using var end = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
         // Removal from the business, sign-out or demotion ends the stream within Live:AccessCheckInterval.
-        await using var access = LiveAccess.Watch(ct => MayStillReadAsync(http.User, contentId, ct), liveOptions.Value.AccessCheckInterval, end, logger);
+        await using var access = LiveAccess.Watch(ct => RefusalAsync(http.User, contentId, ct), liveOptions.Value.AccessCheckInterval, end, logger);
         // Subscribed before anything is read, so a change between the read and the subscription is not lost.
         using var cards = contentId is { } id ? hub.Subscribe(id) : null;
         using var everything = hub.Subscribe(LiveHub.Everything);
@@ -104,6 +121,8 @@ public sealed class ContentStreams(
                     var snapshot = await cards!.ReadAsync(slot.Key(), cardChange.Version, () => LoadAsync(contentId!.Value, slot));
                     if (snapshot is null)
                     {
+                        // The item was deleted.
+                        yield return await EndedEventAsync(http, contentId, LiveRefusal.NoAccess);
                         yield break;
                     }
                     yield return new SseItem<string>(await renderer.RenderAsync(http, CardPartial, snapshot.Card), snapshot.Card.DomId);
@@ -121,7 +140,7 @@ public sealed class ContentStreams(
             }
             catch (OperationCanceledException)
             {
-                yield break;
+                break;
             }
             if (woke == nextCards)
             {
@@ -153,6 +172,12 @@ public sealed class ContentStreams(
                     yield return new SseItem<string>(await renderer.RenderAsync(http, NoticePartial, notice), ContentEvents.NoticeEvent);
                 }
             }
+        }
+        // A stream stopped by shutdown or by the browser just ends (the browser comes back when the app does); one stopped
+        // because its reader lost the right to it says so, and the page stops asking.
+        if (access.Refused is { } refused && !requestAborted.IsCancellationRequested)
+        {
+            yield return await EndedEventAsync(http, contentId, refused);
         }
     }
 
@@ -198,3 +223,6 @@ public sealed class ContentStreams(
 
 /// <summary>A render or upload of another item that finished or failed, shown wherever the editor is in the app.</summary>
 public sealed record LiveNotice(Guid ContentId, string Title, string Text, bool Failed);
+
+/// <summary>Why a page's stream ended for good, and the page to come back to after signing in again (an item's own page).</summary>
+public sealed record LiveEnded(LiveRefusal Refusal, string? ReturnPath);

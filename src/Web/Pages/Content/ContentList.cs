@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
+using VideoStudio.Core.Media;
 
 namespace VideoStudio.Web.Pages.Content;
 
@@ -14,6 +15,9 @@ public enum ContentSort { Changed, Title }
 /// <summary>What a slot shows in the list: its video, or the latest generation's state when there is none.</summary>
 public sealed record SlotStatus(Guid ContentId, VideoSlot Slot, bool HasVideo, GenerationStatus? Latest)
 {
+    /// <summary>The current video's poster, the list's thumbnail of the slot.</summary>
+    public string? PosterUrl { get; init; }
+
     public string State =>
         Latest is { } s && s.IsActive() ? "generating"
         : HasVideo ? "video"
@@ -36,7 +40,10 @@ public sealed record SlotStatus(Guid ContentId, VideoSlot Slot, bool HasVideo, G
         CardState.Generating => GenerationStatus.Processing,
         CardState.Failed => card.TimedOut ? GenerationStatus.TimedOut : GenerationStatus.Failed,
         _ => null,
-    });
+    })
+    {
+        PosterUrl = card.VideoUrl is null ? null : card.PosterUrl,
+    };
 }
 
 public sealed record ContentRow(Guid Id, string Title, string Business, DateTimeOffset UpdatedAt, DateTimeOffset? ArchivedAt, SlotStatus Long, SlotStatus Short);
@@ -131,10 +138,18 @@ public static class ContentList
                 c.ArchivedAt,
                 new SlotStatus(c.Id, VideoSlot.Long, c.VideoLongUrl != null,
                     db.VideoGenerations.Where(g => g.ContentId == c.Id && g.Slot == VideoSlot.Long).OrderByDescending(g => g.CreatedAt)
-                        .Select(g => (GenerationStatus?)g.Status).FirstOrDefault()),
+                        .Select(g => (GenerationStatus?)g.Status).FirstOrDefault())
+                {
+                    PosterUrl = db.VideoAssets.Where(a => a.ContentId == c.Id && a.Slot == VideoSlot.Long && a.ReplacedAt == null && a.DeletedAt == null)
+                        .OrderByDescending(a => a.CreatedAt).Select(a => SlotVideos.MediaPrefix + a.PosterKey).FirstOrDefault(),
+                },
                 new SlotStatus(c.Id, VideoSlot.Short, c.VideoShortUrl != null,
                     db.VideoGenerations.Where(g => g.ContentId == c.Id && g.Slot == VideoSlot.Short).OrderByDescending(g => g.CreatedAt)
-                        .Select(g => (GenerationStatus?)g.Status).FirstOrDefault())))
+                        .Select(g => (GenerationStatus?)g.Status).FirstOrDefault())
+                {
+                    PosterUrl = db.VideoAssets.Where(a => a.ContentId == c.Id && a.Slot == VideoSlot.Short && a.ReplacedAt == null && a.DeletedAt == null)
+                        .OrderByDescending(a => a.CreatedAt).Select(a => SlotVideos.MediaPrefix + a.PosterKey).FirstOrDefault(),
+                }))
             .AsNoTracking()
             .ToListAsync(ct);
 

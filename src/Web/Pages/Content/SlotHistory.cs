@@ -13,6 +13,9 @@ public sealed record HistoryVersion(
     string? By, DateTimeOffset CreatedAt, VersionState State, DateTimeOffset? StateAt,
     string? ScriptExcerpt, string? AvatarId, string? VoiceId)
 {
+    /// <summary>When it was made current again by a restore or Undo; none when it has been current since it was made.</summary>
+    public DateTimeOffset? RestoredAt { get; init; }
+
     public string? Url => State == VersionState.Removed ? null : SlotVideos.UrlOf(StorageKey);
     public string? PosterUrl => State == VersionState.Removed || PosterKey is null ? null : SlotVideos.UrlOf(PosterKey);
     public string? DownloadUrl => Url is null ? null : Url + "?download=1";
@@ -89,7 +92,10 @@ public sealed record SlotHistory(Guid ContentId, VideoSlot Slot, IReadOnlyList<H
 
         return new SlotHistory(contentId, slot,
             versions.Select(v => new HistoryVersion(v.a.Id, v.a.Source, v.a.OriginalFileName, v.a.StorageKey, v.a.PosterKey, v.a.DurationSeconds,
-                v.a.SizeBytes, v.By, v.a.CreatedAt, StateOf(v.a), v.a.RemovedAt ?? v.a.DeletedAt ?? v.a.ReplacedAt, v.Excerpt, v.Avatar, v.Voice)).ToList(),
+                v.a.SizeBytes, v.By, v.a.CreatedAt, StateOf(v.a), v.a.RemovedAt ?? v.a.DeletedAt ?? v.a.ReplacedAt, v.Excerpt, v.Avatar, v.Voice)
+            {
+                RestoredAt = v.a.CurrentSince is { } since && since != v.a.CreatedAt ? since : null,
+            }).ToList(),
             trail.Select(t => new HistoryEntry(t.e.Id, t.e.Kind, t.e.Outcome, t.By, t.e.At, t.e.DurationMs, t.e.Bytes, t.e.ErrorKind,
                 (t.e.AssetId ?? t.RenderAsset) is { } asset && names.TryGetValue(asset, out var name) ? name : null, t.VideoId, t.JobId)).ToList());
     }

@@ -44,6 +44,12 @@ public sealed record VideoCard(
     public string? CaptionsUrl { get; init; }
     public double? DurationSeconds { get; init; }
 
+    /// <summary>The current video's file size, shown beside its length.</summary>
+    public long? SizeBytes { get; init; }
+
+    /// <summary>The current video's shape does not fit the slot and the editor chose to use it anyway.</summary>
+    public bool ShapeAccepted { get; init; }
+
     /// <summary>The generation waits before it is sent: the business has as many renders in flight as it may (null = the default).</summary>
     public bool WaitsForRenderSlot { get; init; }
     public int? RenderLimit { get; init; }
@@ -51,6 +57,13 @@ public sealed record VideoCard(
     /// <summary>What the next render may take and cost, from the script's length and the chosen engine; null when none can start.</summary>
     public int? ScriptLength { get; init; }
     public string? Engine { get; init; }
+
+    /// <summary>A failure's kind in a few words (<see cref="GenerationFailure"/>), and HeyGen's own reason as a secondary detail.</summary>
+    public string? FailureHeadline { get; init; }
+    public string? FailureDetail { get; init; }
+
+    /// <summary>When a step HeyGen did not answer is tried again; the page counts down to it.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
 
     /// <summary>
     /// The slot's latest change and the version it took away, which Undo brings back while the page offers it
@@ -63,6 +76,12 @@ public sealed record VideoCard(
 
     /// <summary>A one-off message for this response only (a refused action), shown as an alert on the card.</summary>
     public string? Message { get; init; }
+
+    /// <summary>How long until a retry, as the page's script counts it down too ("in 30 s", "in 2 min", "now").</summary>
+    public static string Countdown(TimeSpan left) =>
+        left <= TimeSpan.Zero ? "now"
+        : left < TimeSpan.FromSeconds(90) ? $"in {Math.Ceiling(left.TotalSeconds):0} s"
+        : $"in {Math.Round(left.TotalMinutes):0} min";
 
     [JsonIgnore]
     public SlotFacts Facts => Slot.Facts();
@@ -94,10 +113,11 @@ public sealed record VideoCard(
                coalesce(i.secret_id IS NOT NULL, false) AS has_key,
                i.avatar_id, i.voice_id, i.engine, i.max_concurrent_renders,
                a.id AS asset_id, a.original_file_name AS video_file_name, a.source AS asset_source, a.created_at AS asset_created_at,
-               a.poster_key, a.captions_key, a.duration_seconds, a.current_since AS asset_current_since,
+               a.poster_key, a.captions_key, a.duration_seconds, a.size_bytes, coalesce(a.shape_accepted, false) AS shape_accepted, a.current_since AS asset_current_since,
                undo.id AS undo_asset_id, undo.original_file_name AS undo_file_name,
                changed.last_asset_change, changed.last_deleted_at,
-               g.id AS generation_id, g.status AS generation_status, g.error_message, g.updated_at AS generation_updated_at,
+               g.id AS generation_id, g.status AS generation_status, g.error_code, g.error_message, g.error_detail,
+               g.next_attempt_at, g.updated_at AS generation_updated_at,
                g.waits_for_render_slot, g.created_at AS generation_created_at, g.attempts AS generation_attempts,
                coalesce(ga.replaced_at = ga.created_at AND changed.last_asset_change <= ga.created_at, false) AS kept_aside
         FROM content c
@@ -105,11 +125,12 @@ public sealed record VideoCard(
         LEFT JOIN card_versions v ON v.content_id = c.id AND v.slot = s.slot
         LEFT JOIN ai_avatar_integrations i ON i.business_id = c.business_id AND i.provider = 'heygen' AND i.status = 'active'
         LEFT JOIN LATERAL (
-            SELECT id, status, error_message, updated_at, waits_for_render_slot, created_at, attempts, asset_id FROM video_generations
+            SELECT id, status, error_code, error_message, error_detail, next_attempt_at, updated_at, waits_for_render_slot, created_at, attempts, asset_id
+            FROM video_generations
             WHERE content_id = c.id AND slot = s.slot
             ORDER BY created_at DESC LIMIT 1) g ON true
         LEFT JOIN LATERAL (
-            SELECT id, original_file_name, source, created_at, current_since, poster_key, captions_key, duration_seconds FROM video_assets
+            SELECT id, original_file_name, source, created_at, current_since, poster_key, captions_key, duration_seconds, size_bytes, shape_accepted FROM video_assets
             WHERE content_id = c.id AND slot = s.slot AND replaced_at IS NULL AND deleted_at IS NULL
             ORDER BY created_at DESC LIMIT 1) a ON true
         LEFT JOIN LATERAL (
@@ -165,6 +186,8 @@ public sealed record VideoCard(
         public string? PosterKey { get; init; }
         public string? CaptionsKey { get; init; }
         public double? DurationSeconds { get; init; }
+        public long? SizeBytes { get; init; }
+        public bool ShapeAccepted { get; init; }
         public bool? WaitsForRenderSlot { get; init; }
         public Guid? AssetId { get; init; }
         public string? VideoFileName { get; init; }
@@ -177,7 +200,10 @@ public sealed record VideoCard(
         public DateTimeOffset? LastDeletedAt { get; init; }
         public Guid? GenerationId { get; init; }
         public string? GenerationStatus { get; init; }
+        public string? ErrorCode { get; init; }
         public string? ErrorMessage { get; init; }
+        public string? ErrorDetail { get; init; }
+        public DateTimeOffset? NextAttemptAt { get; init; }
         public DateTimeOffset? GenerationUpdatedAt { get; init; }
         public DateTimeOffset? GenerationCreatedAt { get; init; }
         public int? GenerationAttempts { get; init; }
@@ -216,10 +242,15 @@ public sealed record VideoCard(
                 _ => ((string?)null, (string?)null),
             };
 
-            // Where a running render is, in words; the job counts the tries HeyGen did not answer.
+            // Where a running render is, in words; a step HeyGen did not answer is tried again at NextAttemptAt, which the
+            // card counts down to after these words.
+            var retrying = generating && NextAttemptAt is not null;
             var progress = !generating ? null
-                : GenerationAttempts > 0 && status == Core.GenerationStatus.Queued
-                    ? $"HeyGen is not answering; trying again by itself (attempt {GenerationAttempts + 1})."
+                : retrying && status == Core.GenerationStatus.Queued
+                    ? GenerationAttempts > 0
+                        ? $"HeyGen is not answering (attempt {GenerationAttempts}); trying again"
+                        : "HeyGen asked us to wait; sending again"
+                : retrying ? "HeyGen is not answering; asking about the render again"
                 : status switch
                 {
                     Core.GenerationStatus.Queued => "Sending the script to HeyGen.",
@@ -233,9 +264,14 @@ public sealed record VideoCard(
                 KeptAside: KeptAside && status == Core.GenerationStatus.Completed, progress, generating ? GenerationCreatedAt : null,
                 announcement, key)
             {
+                FailureHeadline = failed ? GenerationFailure.Headline(ErrorCode, status == Core.GenerationStatus.TimedOut) : null,
+                FailureDetail = failed ? ErrorDetail : null,
+                NextAttemptAt = retrying ? NextAttemptAt : null,
                 PosterUrl = PosterKey is null ? null : SlotVideos.UrlOf(PosterKey),
                 CaptionsUrl = CaptionsKey is null ? null : SlotVideos.UrlOf(CaptionsKey),
                 DurationSeconds = VideoUrl is null ? null : DurationSeconds,
+                SizeBytes = VideoUrl is null ? null : SizeBytes,
+                ShapeAccepted = VideoUrl is not null && ShapeAccepted,
                 WaitsForRenderSlot = generating && WaitsForRenderSlot == true,
                 RenderLimit = MaxConcurrentRenders,
                 ScriptLength = GenerationPolicy.MayStart(facts) ? ScriptLength : null,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -16,18 +17,40 @@ public sealed class UploadOptions
 
     /// <summary>What the file picker offers; the server decides by the file's first bytes, whatever the name says.</summary>
     public string Accept { get; set; } = ".mp4,.mov,.webm,video/mp4,video/quicktime,video/webm";
+
+    /// <summary>How much the dialog sends per request of a resumable upload: what a dropped connection costs again at most.</summary>
+    public int ChunkBytes { get; set; } = 8 << 20;
+
+    /// <summary>A resumable upload left untouched this long is removed with its bytes (tus's Upload-Expires).</summary>
+    public TimeSpan Expiry { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Video bytes one business may keep (current videos, earlier versions, uploads under way); 0 for no limit.</summary>
+    public long BusinessQuotaBytes { get; set; } = 100L << 30;
+
+    /// <summary>Resumable uploads one user may send at once (one that sent nothing for <see cref="StallTimeout"/> does not count).</summary>
+    public int MaxConcurrentPerUser { get; set; } = 3;
+
+    /// <summary>A request that sends nothing for this long is ended and what it held is freed.</summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 public sealed record UploadOutcome(VideoAsset? Asset, string? Error, int Status);
 
 /// <summary>
-/// Streams one multipart upload straight into media storage: no form buffering, the size limit enforced while reading,
-/// the type decided by magic bytes, and the slot changed only once the whole file is safely on disk.
+/// Streams one multipart upload (the form without JavaScript; the dialog uses <see cref="ResumableUploads"/>) straight into
+/// media storage: no form buffering, the size limit enforced while reading, the type decided by magic bytes and ffprobe,
+/// and the slot changed only once the whole file is safely on disk.
 /// </summary>
-public sealed class VideoUpload(StudioDb db, MediaStore store, Microsoft.Extensions.Options.IOptions<UploadOptions> options, ILogger<VideoUpload> log)
+public sealed class VideoUpload(StudioDb db, MediaStore store, VideoProbe probe, Microsoft.Extensions.Options.IOptions<UploadOptions> options, ILogger<VideoUpload> log)
 {
-    // Multipart framing around the file: boundaries and part headers.
+    // Multipart framing around the file: boundaries, part headers and the small fields before it.
     private const long FramingAllowance = 64 * 1024;
+
+    public const string TokenHeader = "RequestVerificationToken";
+    public const string TokenField = "__RequestVerificationToken";
+    public const string ShapeField = "shape";
+
+    private static readonly UploadOutcome Expired = new(null, "This page has expired, so the upload was not accepted. Reload the page and upload again.", StatusCodes.Status400BadRequest);
 
     public UploadOptions Options => options.Value;
 
@@ -48,31 +71,87 @@ public sealed class VideoUpload(StudioDb db, MediaStore store, Microsoft.Extensi
             sizeFeature.MaxRequestBodySize = max + FramingAllowance;
         }
 
+        // The token comes in the header (htmx, scripts) or as the form's first field (a browser without JavaScript): either
+        // way it is checked before a byte of the file is read, and the body is never buffered as a form.
+        var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
+        var tokenChecked = false;
+        if (request.Headers.ContainsKey(TokenHeader))
+        {
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Expired;
+            }
+            tokenChecked = true;
+        }
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 } boundary)
         {
-            return new(null, "Choose a video file to upload.", StatusCodes.Status422UnprocessableEntity);
+            return tokenChecked ? new(null, "Choose a video file to upload.", StatusCodes.Status422UnprocessableEntity) : Expired;
         }
-
-        db.Record(content.BusinessId, content.Id, slot, VideoEventLog.Upload, VideoEventLog.Started, userId, request.ContentLength);
-        await db.SaveChangesAsync(http.RequestAborted);
 
         try
         {
+            var shapeAccepted = false;
             var reader = new MultipartReader(boundary, request.Body);
             while (await reader.ReadNextSectionAsync(http.RequestAborted) is { } section)
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                    || !disposition.IsFileDisposition() || disposition.Name.Value != "file")
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
                 {
                     continue;
                 }
+                if (!disposition.IsFileDisposition())
+                {
+                    var value = await section.Body.ReadAtMostAsync(4096, http.RequestAborted) is { } bytes ? Encoding.UTF8.GetString(bytes) : "";
+                    if (disposition.Name.Value == TokenField && !tokenChecked)
+                    {
+                        request.Headers[TokenHeader] = value;
+                        if (!await antiforgery.IsRequestValidAsync(http))
+                        {
+                            return Expired;
+                        }
+                        tokenChecked = true;
+                    }
+                    shapeAccepted |= disposition.Name.Value == ShapeField && value == SlotShape.UseAnyway;
+                    continue;
+                }
+                if (!tokenChecked)
+                {
+                    return Expired;
+                }
+                if (disposition.Name.Value != "file")
+                {
+                    continue;
+                }
+                db.Record(content.BusinessId, content.Id, slot, VideoEventLog.Upload, VideoEventLog.Started, userId, request.ContentLength);
+                await db.SaveChangesAsync(http.RequestAborted);
                 var fileName = SafeFileName(disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : disposition.FileName.Value);
                 var staged = await store.StageAsync(section.Body, max, http.RequestAborted);
+                var assetId = Guid.NewGuid();
+                try
+                {
+                    staged = await probe.DescribeAsync(staged, assetId, store, CancellationToken.None);
+                    if (SlotShape.Misfit(slot, staged.Probe) is { } question)
+                    {
+                        if (!shapeAccepted)
+                        {
+                            throw new MediaRejectedException(question + " To use it, tick “Use it even if its shape does not fit the slot” and upload it again.", "shape");
+                        }
+                        staged = staged with { ShapeAccepted = true };
+                    }
+                }
+                catch
+                {
+                    MediaStore.Discard(staged.TempPath);
+                    if (staged.PosterKey is not null)
+                    {
+                        store.Delete(staged.PosterKey);
+                    }
+                    throw;
+                }
                 VideoAsset asset;
                 try
                 {
-                    asset = await SlotVideos.AttachAsync(db, store, content.Id, slot, staged, VideoSource.Upload, fileName, userId, CancellationToken.None);
+                    asset = await SlotVideos.AttachAsync(db, store, content.Id, slot, staged, VideoSource.Upload, fileName, userId, CancellationToken.None, assetId);
                 }
                 catch (Exception down) when (IsDatabaseUnavailable(down))
                 {
@@ -88,6 +167,10 @@ public sealed class VideoUpload(StudioDb db, MediaStore store, Microsoft.Extensi
                     asset.Id, content.Id, slot.Key(), asset.SizeBytes, clock.ElapsedMilliseconds);
                 return new(asset, null, StatusCodes.Status200OK);
             }
+            if (!tokenChecked)
+            {
+                return Expired;
+            }
             await RecordAsync(content, slot, VideoEventLog.Failed, userId, null, clock, "no_file");
             return new(null, "Choose a video file to upload.", StatusCodes.Status422UnprocessableEntity);
         }
@@ -95,6 +178,12 @@ public sealed class VideoUpload(StudioDb db, MediaStore store, Microsoft.Extensi
         {
             await RecordAsync(content, slot, VideoEventLog.Failed, userId, request.ContentLength, clock, rejected.Kind);
             return new(null, rejected.Message, rejected.Kind == "too_large" ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status422UnprocessableEntity);
+        }
+        catch (IOException full) when (MediaStore.IsDiskFull(full))
+        {
+            log.LogError(full, "Media storage is out of space; an upload for content {ContentId} {Slot} was refused", content.Id, slot.Key());
+            await RecordAsync(content, slot, VideoEventLog.Failed, userId, request.ContentLength, clock, "disk_full");
+            return new(null, MediaStore.DiskFullMessage, StatusCodes.Status507InsufficientStorage);
         }
         catch (Exception broken) when (broken is IOException or BadHttpRequestException or OperationCanceledException)
         {

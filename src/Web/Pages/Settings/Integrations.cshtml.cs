@@ -387,11 +387,11 @@ public class IntegrationsModel(StudioDb db, HeyGenSecrets secrets, HeyGenClient 
         }
         catch (HeyGenException e) when (e.IsTransient)
         {
-            Error = $"{e.Message} Nothing is wrong with your settings; check the network connection and try again in a minute.";
+            Error = $"{e.MessageWithDetail} Nothing is wrong with your settings; check the network connection and try again in a minute.";
         }
         catch (HeyGenException e)
         {
-            Error = e.Message;
+            Error = e.MessageWithDetail;
         }
     }
 

@@ -32,6 +32,10 @@ public class CardStatesTests(BrowserApp app) : BrowserTest(app)
             await Expect(longCard).ToHaveAttributeAsync("data-state", state);
             await Expect(shortCard).ToHaveAttributeAsync("data-state", state);
             await ExpectStateIsVisibleAsync(longCard, state);
+            if (state == "generating")
+            {
+                await Expect(shortCard).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"HeyGen is not answering \(attempt 1\); trying again in \d+ (s|min)\."));
+            }
 
             if (width != 320)
             {
@@ -94,10 +98,10 @@ public class CardStatesTests(BrowserApp app) : BrowserTest(app)
                 // The spec shows both: the player stays while a new video is made, and a placeholder pulses when there is none.
                 await editor.AttachVideoAsync(id, VideoSlot.Long);
                 await editor.StartGenerationAsync(id, VideoSlot.Long);
-                await editor.StartGenerationAsync(id, VideoSlot.Short);
+                await editor.RetryGenerationAsync(id, VideoSlot.Short, TimeSpan.FromMinutes(5));
                 break;
             case "failed":
-                await editor.FailGenerationAsync(id, VideoSlot.Long, "The avatar could not be rendered for this script.");
+                await editor.FailGenerationAsync(id, VideoSlot.Long, "The avatar could not be rendered for this script.", "Avatar rendering timed out (rendering_failed)");
                 await editor.FailGenerationAsync(id, VideoSlot.Short, "The avatar could not be rendered for this script.");
                 break;
         }
@@ -126,7 +130,9 @@ public class CardStatesTests(BrowserApp app) : BrowserTest(app)
                 await Expect(card.GetByRole(AriaRole.Link, new() { Name = "Configure HeyGen integration" })).ToBeVisibleAsync();
                 break;
             case "failed":
+                await Expect(card.GetByText("AI video generation failed: HeyGen could not finish the render.")).ToBeVisibleAsync();
                 await Expect(card).ToContainTextAsync("The avatar could not be rendered for this script.");
+                await Expect(card).ToContainTextAsync("HeyGen’s own words: Avatar rendering timed out (rendering_failed)");
                 await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Retry" })).ToBeEnabledAsync();
                 break;
         }

@@ -33,7 +33,7 @@ public class KeyboardTests(BrowserApp app) : BrowserTest(app)
         await (await chooser).SetFilesAsync(Fixtures.SampleMp4);
         await Keyboard.TabToAsync(page, dialog.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }));
         await page.Keyboard.PressAsync("Enter");
-        await Expect(dialog).ToBeHiddenAsync();
+        await Expect(dialog).ToBeHiddenAsync(new() { Timeout = 30_000 });
         await Expect(card).ToHaveAttributeAsync("data-state", "video");
         await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Upload New" })).ToBeFocusedAsync();
 

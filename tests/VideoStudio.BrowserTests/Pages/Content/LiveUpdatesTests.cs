@@ -160,7 +160,7 @@ public class LiveUpdatesTests(BrowserApp app, ITestOutputHelper output) : Browse
 
         await Card(first, "Short Social Video").GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
         var dialog = first.GetByRole(AriaRole.Dialog, new() { Name = "Upload Short Social Video" });
-        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleMp4);
+        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleWebM);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
 
         foreach (var page in new[] { first, second })
@@ -171,7 +171,7 @@ public class LiveUpdatesTests(BrowserApp app, ITestOutputHelper output) : Browse
     }
 
     [Fact]
-    public async Task A_render_that_finishes_while_the_editor_is_on_the_content_list_shows_a_notice_that_leads_to_the_item()
+    public async Task A_render_that_finishes_while_the_editor_is_on_the_content_list_updates_its_row_and_shows_a_notice_that_leads_to_the_item()
     {
         var editor = await App.CreateEditorAsync();
         await editor.ConfigureHeyGenAsync();
@@ -182,11 +182,15 @@ public class LiveUpdatesTests(BrowserApp app, ITestOutputHelper output) : Browse
         await Expect(Card(page, "Long Social Video")).ToHaveAttributeAsync("data-state", "generating");
         await page.GetByRole(AriaRole.Link, new() { Name = "All content" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Content", Exact = true })).ToBeVisibleAsync();
+        var row = page.Locator("#content-list tr", new() { HasText = "Rendered while away" });
+        await Expect(row.GetByText("Creating AI video")).ToBeVisibleAsync();
 
         await App.FinishRenderAsync(id, VideoSlot.Long);
 
+        await Expect(row.GetByText("Video ready")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(row.GetByText("Creating AI video")).ToHaveCountAsync(0);
         var notices = page.GetByRole(AriaRole.Region, new() { Name = "Notices" });
-        await Expect(notices).ToContainTextAsync("AI video for Long Social Video is ready", new() { Timeout = 30_000 });
+        await Expect(notices).ToContainTextAsync("AI video for Long Social Video is ready");
         await notices.GetByRole(AriaRole.Link, new() { Name = "Open “Rendered while away”" }).ClickAsync();
         await Expect(Card(page, "Long Social Video")).ToHaveAttributeAsync("data-state", "video");
     }
@@ -205,9 +209,9 @@ public class LiveUpdatesTests(BrowserApp app, ITestOutputHelper output) : Browse
 
         await card.GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Upload Short Social Video" });
-        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleMp4);
+        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleWebM);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
-        await Expect(dialog).ToBeHiddenAsync();
+        await Expect(dialog).ToBeHiddenAsync(new() { Timeout = 30_000 });
         var mine = await card.Locator("video").GetAttributeAsync("src");
 
         await App.FinishRenderAsync(id, VideoSlot.Short);

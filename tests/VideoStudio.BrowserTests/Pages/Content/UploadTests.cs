@@ -40,7 +40,7 @@ public class UploadTests(BrowserApp app) : BrowserTest(app)
         await card.GetByRole(AriaRole.Button, new() { Name = "Upload New" }).ClickAsync();
         await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleMp4);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
-        await Expect(dialog).ToBeHiddenAsync();
+        await Expect(dialog).ToBeHiddenAsync(new() { Timeout = 30_000 });
         await Expect(card.Locator("video")).Not.ToHaveAttributeAsync("src", firstUrl!);
         await Player.AssertPlaysAsync(card.Locator("video"));
 
@@ -73,7 +73,7 @@ public class UploadTests(BrowserApp app) : BrowserTest(app)
             MimeType = "video/mp4",
             Buffer = "These are my notes, not a video."u8.ToArray(),
         });
-        var answer = page.WaitForResponseAsync(r => r.Url.Contains("/upload"));
+        var answer = page.WaitForResponseAsync(r => r.Url.Contains("/uploads/") && r.Request.Method == "PATCH");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
         Assert.Equal(422, (await answer).Status);
 
@@ -96,7 +96,7 @@ public class UploadTests(BrowserApp app) : BrowserTest(app)
         var card = Card(page, "Short Social Video");
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Upload Short Social Video" });
         // The upload never gets an answer, so it is still running when the editor cancels.
-        await page.RouteAsync("**/upload**", _ => Task.Delay(Timeout.Infinite));
+        await page.RouteAsync("**/uploads/**", _ => Task.Delay(Timeout.Infinite));
 
         await card.GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
         await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleMp4);
@@ -154,6 +154,116 @@ public class UploadTests(BrowserApp app) : BrowserTest(app)
         await Artifacts.ScreenshotAsync(page, "delete-dialog-375");
     }
 
+    [Fact]
+    public async Task A_connection_that_drops_midway_continues_by_itself_and_the_video_arrives()
+    {
+        var editor = await App.CreateEditorAsync();
+        var id = await editor.CreateContentAsync("Hotel network");
+        var page = await SignInAsync(editor, 375);
+        await page.GotoAsync($"/content/{id}");
+        var card = Card(page, "Long Social Video");
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Upload Long Social Video" });
+        var chunks = new List<string>();
+        page.Request += (_, r) => { if (r.Method == "PATCH") chunks.Add(r.Headers["upload-offset"]); };
+
+        // The third chunk's request dies on the way, as on a network that drops, and the network stays away a while.
+        await using var network = await NetworkAsync(page);
+        var patches = 0;
+        await page.RouteAsync("**/uploads/**", async route =>
+        {
+            if (route.Request.Method == "PATCH" && ++patches == 3)
+            {
+                await network.OfflineAsync();
+                await route.AbortAsync("internetdisconnected");
+                return;
+            }
+            await route.ContinueAsync();
+        });
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
+        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleMp4);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
+        await Expect(dialog.GetByText("The connection dropped")).ToBeVisibleAsync();
+        await Artifacts.ScreenshotAsync(page, "upload-dialog-dropped-375");
+        await network.ThrottleAsync(-1);
+        await Expect(dialog).ToBeHiddenAsync(new() { Timeout = 30_000 });
+
+        await Expect(card).ToHaveAttributeAsync("data-state", "video");
+        var stored = await (await page.APIRequest.GetAsync((await card.Locator("video").GetAttributeAsync("src"))!)).BodyAsync();
+        Assert.True(File.ReadAllBytes(Fixtures.SampleMp4).AsSpan().SequenceEqual(stored), $"The stored video differs from the file sent ({stored.Length} bytes).");
+        await Player.AssertPlaysAsync(card.Locator("video"));
+        Assert.Equal(2L * BrowserApp.ChunkBytes, long.Parse(chunks[2]));
+        Assert.Contains(chunks.Skip(3), offset => offset == chunks[2]);
+    }
+
+    [Fact]
+    public async Task After_closing_the_tab_midway_the_same_file_chosen_again_continues_where_it_stopped()
+    {
+        var editor = await App.CreateEditorAsync();
+        var id = await editor.CreateContentAsync("Closed laptop");
+        var page = await SignInAsync(editor);
+        await page.GotoAsync($"/content/{id}");
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Upload Short Social Video" });
+
+        await Card(page, "Short Social Video").GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
+        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleWebM);
+        await using (var network = await NetworkAsync(page))
+        {
+            await network.ThrottleAsync(4_000);
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
+            await page.WaitForFunctionAsync("() => document.querySelector('#upload-dialog-short-progress').value >= 10");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
+            await Expect(dialog.GetByText("Paused at")).ToBeVisibleAsync();
+            await Artifacts.ScreenshotAsync(page, "upload-dialog-paused-1280");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
+            await page.WaitForFunctionAsync("() => document.querySelector('#upload-dialog-short-progress').value >= 30");
+            await Artifacts.ScreenshotAsync(page, "upload-dialog-progress-1280");
+        }
+        var again = await page.Context.NewPageAsync();
+        await page.CloseAsync();
+
+        var sent = new List<(string Method, string? Offset)>();
+        again.Request += (_, r) => { if (r.Url.Contains("/uploads")) sent.Add((r.Method, r.Headers.GetValueOrDefault("upload-offset"))); };
+        await again.GotoAsync($"/content/{id}");
+        var card = Card(again, "Short Social Video");
+        var reopened = again.GetByRole(AriaRole.Dialog, new() { Name = "Upload Short Social Video" });
+        await card.GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
+        await reopened.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleWebM);
+        await reopened.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
+
+        await Expect(reopened).ToBeHiddenAsync(new() { Timeout = 30_000 });
+        await Expect(card).ToHaveAttributeAsync("data-state", "video");
+        Assert.DoesNotContain(sent, r => r.Method == "POST");
+        Assert.True(long.Parse(sent.Last(r => r.Method == "PATCH").Offset!) > 0, $"The upload started again from zero: {string.Join(", ", sent)}.");
+    }
+
+    [Fact]
+    public async Task A_portrait_video_for_the_long_slot_is_asked_about_and_used_anyway_the_card_remembers_the_choice()
+    {
+        var editor = await App.CreateEditorAsync();
+        var id = await editor.CreateContentAsync("Wrong way round");
+        var page = await SignInAsync(editor);
+        await page.GotoAsync($"/content/{id}");
+        var card = Card(page, "Long Social Video");
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Upload Long Social Video" });
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Upload Video" }).ClickAsync();
+        await dialog.GetByLabel("Choose a video file").SetInputFilesAsync(Fixtures.SampleWebM);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Upload", Exact = true }).ClickAsync();
+
+        // The whole file is probed and its poster cut before the question comes, which takes a while on a busy machine.
+        await Expect(dialog.GetByRole(AriaRole.Alert)).ToContainTextAsync("This video is portrait (360 × 640) but the Long Social Video is landscape (16:9)", new() { Timeout = 30_000 });
+        await Expect(card.Locator("video")).ToHaveCountAsync(0);
+        await Artifacts.ScreenshotAsync(page, "upload-dialog-shape-1280");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Use anyway" }).ClickAsync();
+
+        await Expect(dialog).ToBeHiddenAsync(new() { Timeout = 30_000 });
+        await Expect(card).ToHaveAttributeAsync("data-state", "video");
+        await Expect(card).ToContainTextAsync("This portrait video is shown in the 16:9 slot with bars");
+        await page.ReloadAsync();
+        await Expect(Card(page, "Long Social Video")).ToContainTextAsync("This portrait video is shown in the 16:9 slot with bars");
+    }
+
     /// <summary>Records every value the upload progress bars show, as a person watching them would see it.</summary>
     private static async Task<Func<Task<double[]>>> WatchProgressAsync(IPage page)
     {
@@ -170,26 +280,37 @@ public class UploadTests(BrowserApp app) : BrowserTest(app)
 
     private static async Task<IAsyncDisposable> SlowUploadsAsync(IPage page)
     {
-        var session = await page.Context.NewCDPSessionAsync(page);
-        await session.SendAsync("Network.enable");
-        await Throttle(session, 12_000);
-        return new Restore(session);
+        var network = await NetworkAsync(page);
+        await network.ThrottleAsync(12_000);
+        return network;
     }
 
-    private static Task Throttle(ICDPSession session, double uploadBytesPerSecond) =>
-        session.SendAsync("Network.emulateNetworkConditions", new()
-        {
-            ["offline"] = false,
-            ["latency"] = 0,
-            ["downloadThroughput"] = -1,
-            ["uploadThroughput"] = uploadBytesPerSecond,
-        });
-
-    private sealed class Restore(ICDPSession session) : IAsyncDisposable
+    private static async Task<Network> NetworkAsync(IPage page)
     {
+        var session = await page.Context.NewCDPSessionAsync(page);
+        await session.SendAsync("Network.enable");
+        return new Network(session);
+    }
+
+    /// <summary>The page's network as Chromium's developer tools shape it: slow uploads, or none at all.</summary>
+    private sealed class Network(ICDPSession session) : IAsyncDisposable
+    {
+        public Task ThrottleAsync(double uploadBytesPerSecond) => EmulateAsync(false, uploadBytesPerSecond);
+
+        public Task OfflineAsync() => EmulateAsync(true, -1);
+
+        private Task EmulateAsync(bool offline, double uploadBytesPerSecond) =>
+            session.SendAsync("Network.emulateNetworkConditions", new()
+            {
+                ["offline"] = offline,
+                ["latency"] = 0,
+                ["downloadThroughput"] = -1,
+                ["uploadThroughput"] = uploadBytesPerSecond,
+            });
+
         public async ValueTask DisposeAsync()
         {
-            await Throttle(session, -1);
+            await ThrottleAsync(-1);
             await session.DetachAsync();
         }
     }

@@ -19,10 +19,10 @@ public class PeopleTests
         var page = await admin.Client.GetDocumentAsync($"/content/{id}");
         await admin.UploadAsync(page, id, "long", Videos.Mp4, "first.mp4");
         await admin.UploadAsync(page, id, "long", Videos.Mp4, "second.mp4");
-        await admin.UploadAsync(page, id, "short", Videos.Mp4, "short.mp4");
+        await admin.UploadAsync(page, id, "short", Videos.WebM, "short.webm", "video/webm");
         var size = Core.Media.MediaStore.FormatBytes(Videos.Mp4.Length);
-        var total = Core.Media.MediaStore.FormatBytes(3L * Videos.Mp4.Length);
-        var current = Core.Media.MediaStore.FormatBytes(2L * Videos.Mp4.Length);
+        var total = Core.Media.MediaStore.FormatBytes(2L * Videos.Mp4.Length + Videos.WebM.Length);
+        var current = Core.Media.MediaStore.FormatBytes(Videos.Mp4.Length + Videos.WebM.Length);
 
         var people = await admin.Client.GetDocumentAsync($"/businesses/{admin.BusinessId}/people");
 

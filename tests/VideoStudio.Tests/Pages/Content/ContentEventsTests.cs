@@ -192,6 +192,43 @@ public class ContentEventsTests
     }
 
     [Fact]
+    public async Task A_browser_refused_its_stream_is_told_why_in_one_ended_event_so_it_stops_reconnecting()
+    {
+        var a = await _app.CreateTenantAsync();
+        var b = await _app.CreateTenantAsync();
+        var ofB = await b.CreateContentAsync();
+
+        async Task<IElement> EndedFor(HttpClient client, string url)
+        {
+            await using var stream = await CardStream.OpenAsync(client, url);
+            Assert.Equal("text/event-stream", stream.Response.Content.Headers.ContentType!.MediaType);
+            return await stream.EndedAsync();
+        }
+
+        var otherBusiness = await EndedFor(a.Client, $"/content/{ofB}/events");
+        var missing = await EndedFor(a.Client, $"/content/{Guid.NewGuid()}/events");
+        Assert.Equal("no-access", otherBusiness.GetAttribute("data-stream-ended"));
+        // Someone else's item and no item at all read the same, so the answer tells nothing about what exists.
+        Assert.Equal(otherBusiness.OuterHtml, missing.OuterHtml);
+        var signedOut = await EndedFor(_app.CreateBrowserlessClient(), $"/content/{ofB}/events");
+        Assert.Equal("signed-out", signedOut.GetAttribute("data-stream-ended"));
+        Assert.Equal("signed-out", (await EndedFor(_app.CreateBrowserlessClient(), "/events")).GetAttribute("data-stream-ended"));
+    }
+
+    [Fact]
+    public async Task A_stream_whose_item_is_deleted_says_so_and_ends()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        await using var stream = await CardStream.OpenAsync(tenant.Client, id);
+        await stream.CardWhenAsync("video-card-short", _ => true);
+
+        await _app.WithDbAsync(db => db.Content.Where(c => c.Id == id).ExecuteDeleteAsync());
+
+        Assert.Equal("no-access", (await stream.EndedAsync()).GetAttribute("data-stream-ended"));
+    }
+
+    [Fact]
     public async Task After_the_listen_connection_is_killed_the_next_change_still_arrives()
     {
         var tenant = await _app.CreateTenantAsync();

@@ -41,7 +41,7 @@ public class DeleteTests
         var b = await _app.CreateTenantAsync();
         var id = await a.CreateContentAsync();
         var page = await a.Client.GetDocumentAsync($"/content/{id}");
-        await a.UploadAsync(page, id, "short", Videos.Mp4, "stays.mp4");
+        await a.UploadAsync(page, id, "short", Videos.WebM, "stays.webm", "video/webm");
         var pageOfB = await b.Client.GetDocumentAsync($"/content/{await b.CreateContentAsync()}");
 
         var forged = await a.Client.PostAsync($"/content/{id}?handler=Delete&slot=short", new FormUrlEncodedContent([]));

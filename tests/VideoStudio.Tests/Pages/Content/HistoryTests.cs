@@ -94,6 +94,7 @@ public class HistoryTests
         Assert.Equal($"/media/{first.StorageKey}", await LongUrlAsync(id));
         var history = await HistoryAsync(tenant, id);
         Assert.Equal("current", history.QuerySelector($"#version-{first.Id:N}")!.GetAttribute("data-state"));
+        Assert.Contains("Current (restored", history.QuerySelector($"#version-{first.Id:N}")!.TextContent);
         Assert.Equal("replaced", history.QuerySelector($"#version-{second.Id:N}")!.GetAttribute("data-state"));
         Assert.Null(history.QuerySelector($"#version-{first.Id:N}-restore"));
         var newest = history.QuerySelector(".history-trail li")!;
@@ -177,6 +178,29 @@ public class HistoryTests
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains("Undo is no longer offered", (await refused.FragmentAsync()).QuerySelector("[role=alert]")!.TextContent);
         Assert.Equal($"/media/{(await AssetAsync(id, "later.mp4")).StorageKey}", await LongUrlAsync(id));
+    }
+
+    [Fact]
+    public async Task Undo_is_offered_for_the_undo_window_only_and_History_still_restores_after_it()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var page = await tenant.Client.GetDocumentAsync($"/content/{id}");
+        await tenant.UploadAsync(page, id, "long", Videos.Mp4, "gone.mp4");
+        var gone = await AssetAsync(id, "gone.mp4");
+        var deleted = (await (await tenant.Client.HtmxPostAsync(page, $"/content/{id}?handler=Delete&slot=long")).FragmentAsync()).QuerySelector("#video-card-long")!;
+        var undo = deleted.QuerySelector("#video-card-long-undo button")!.GetAttribute("hx-post")!;
+
+        // Eleven minutes later, past the ten of Studio:History:UndoWindow.
+        await _app.WithDbAsync(db => db.VideoAssets.Where(a => a.Id == gone.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.DeletedAt, a => a.DeletedAt - TimeSpan.FromMinutes(11))));
+
+        Assert.Null((await CardAsync(tenant, id)).QuerySelector("#video-card-long-undo"));
+        Assert.Equal(HttpStatusCode.Conflict, (await tenant.Client.HtmxPostAsync(page, undo)).StatusCode);
+        Assert.Null(await LongUrlAsync(id));
+        var restore = (await HistoryAsync(tenant, id)).QuerySelector($"#version-{gone.Id:N}-restore")!;
+        Assert.Equal(HttpStatusCode.OK, (await tenant.Client.HtmxPostAsync(page, restore.GetAttribute("hx-post")!)).StatusCode);
+        Assert.Equal($"/media/{gone.StorageKey}", await LongUrlAsync(id));
     }
 
     [Fact]
