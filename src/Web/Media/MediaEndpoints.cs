@@ -60,12 +60,13 @@ public static class MediaEndpoints
         return originalFileName.EndsWith(extension, StringComparison.OrdinalIgnoreCase) ? originalFileName : originalFileName + extension;
     }
 
-    /// <summary>A video ({id}.mp4), its poster ({id}.poster.jpg) or its captions ({id}.captions.vtt).</summary>
+    /// <summary>A video ({id}.mp4), its poster ({id}.poster.jpg) or its captions ({id}.captions.vtt from HeyGen, {id}.captions.{stamp}.vtt attached by an editor).</summary>
     private static string? ContentTypeOf(string suffix) => suffix.Split('.') switch
     {
         [var video] => VideoFormat.FromExtension(video)?.ContentType,
         ["poster", var image] => PosterFormat.FromExtension(image)?.ContentType,
         ["captions", "vtt"] => WebVtt.ContentType,
+        ["captions", var stamp, "vtt"] when WebVtt.IsStamp(stamp) => WebVtt.ContentType,
         _ => null,
     };
 }
