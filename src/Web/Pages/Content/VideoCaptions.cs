@@ -58,13 +58,20 @@ public sealed class VideoCaptions(StudioDb db, MediaStore store, ILogger<VideoCa
         var key = WebVtt.NewKey(asset.Id);
         try
         {
-            await store.SaveCompanionAsync(key, Encoding.UTF8.GetBytes(vtt), ct);
+            await store.SaveCompanionAsync(key, Encoding.UTF8.GetBytes(vtt), WebVtt.ContentType, ct);
         }
         catch (IOException full) when (MediaStore.IsDiskFull(full))
         {
             log.LogError(full, "Media storage is out of space; captions for asset {AssetId} were refused", asset.Id);
             await RecordAsync(target, VideoEventLog.Failed, userId, file.Length, "disk_full");
             return new(MediaStore.DiskFullMessage, StatusCodes.Status507InsufficientStorage);
+        }
+        catch (MediaUnavailableException down)
+        {
+            log.LogWarning("Captions for asset {AssetId} not stored: the media store is not answering ({Reason})", asset.Id, down.Message);
+            await RecordAsync(target, VideoEventLog.Failed, userId, file.Length, "store_unavailable");
+            return new("The video store is not answering, so the captions were not attached; the video keeps the captions it had. Try again in a minute.",
+                StatusCodes.Status503ServiceUnavailable);
         }
 
         // Swapped under the row's lock, so of two attachments at once each removes exactly the file the other replaced.
@@ -77,12 +84,12 @@ public sealed class VideoCaptions(StudioDb db, MediaStore store, ILogger<VideoCa
         if (replaced.Count == 0)
         {
             // Deleted for good while the file arrived.
-            store.Delete(key);
+            await store.DeleteAsync(key, CancellationToken.None);
             return new(VersionActions.Gone, StatusCodes.Status409Conflict);
         }
         if (replaced[0].Key is { } previous)
         {
-            store.Delete(previous);
+            await store.DeleteAsync(previous, CancellationToken.None);
         }
         await RecordAsync(target, VideoEventLog.Succeeded, userId, vtt.Length, null);
         log.LogInformation("Captions {Key} attached to asset {AssetId} of content {ContentId}", key, asset.Id, content.Id);
