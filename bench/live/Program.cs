@@ -161,12 +161,14 @@ async Task<Dictionary<string, (long Bytes, long Count)>?> HeapAsync(string name)
         return null;
     }
     var types = new Dictionary<string, (long Bytes, long Count)>();
-    // Rows: "  bytes  count  Type (Bytes > 1K)  [assembly]"; one type may have a row per size class.
+    // Rows: "  size  count  Type (Bytes > 1K)  [assembly]", where size is that of one object of the type (arrays: of one in
+    // that size class, so their total is an estimate); one type may have a row per size class.
     foreach (Match row in Regex.Matches(report, @"^\s*([\d,]+)\s+([\d,]+)\s+(.+?)\s*(?:\(Bytes > [^)]*\))?\s*\[[^\]]*\]\s*$", RegexOptions.Multiline))
     {
         var type = row.Groups[3].Value;
+        var count = long.Parse(row.Groups[2].Value.Replace(",", ""));
         var (bytes, objects) = types.GetValueOrDefault(type);
-        types[type] = (bytes + long.Parse(row.Groups[1].Value.Replace(",", "")), objects + long.Parse(row.Groups[2].Value.Replace(",", "")));
+        types[type] = (bytes + long.Parse(row.Groups[1].Value.Replace(",", "")) * count, objects + count);
     }
     return types;
 }

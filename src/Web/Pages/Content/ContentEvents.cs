@@ -54,7 +54,7 @@ public sealed class ContentStreams(
     {
         http.Response.Headers["X-Accel-Buffering"] = "no";
         // The request's cookie was checked against its session by the authentication middleware, as on every request.
-        var reader = http.User.Identity?.IsAuthenticated == true ? Reader.Of(http.User, identity.Value) : null;
+        var reader = http.User.Identity?.IsAuthenticated == true ? Reader.Of(http.User) : null;
         // Subscribed before anything is read, so a change between the read and the subscription is not lost.
         var live = hub.Subscribe(reader?.UserId);
         http.Response.RegisterForDispose(live);
@@ -235,19 +235,21 @@ public sealed class ContentStreams(
 
     /// <summary>Whether the reader's session still stands, asked once for all streams of the same cookie.</summary>
     private Task<bool> IsCurrentAsync(LiveSubscription live, Reader reader, long version) =>
-        live.ReadAsync(reader.SessionKey, version, async () =>
+        live.ReadAsync(reader.SessionKey(identity.Value), version, async () =>
         {
             await using var scope = scopes.CreateAsyncScope();
             return await SessionCheck.IsCurrentAsync(scope.ServiceProvider.GetRequiredService<StudioDb>(), reader.User,
                 identity.Value.ClaimsIdentity.SecurityStampClaimType, CancellationToken.None);
         });
 
-    /// <summary>Who reads a stream; <see cref="SessionKey"/> names what their cookie's session check depends on.</summary>
-    private sealed record Reader(string UserId, string SessionKey, ClaimsPrincipal User)
+    /// <summary>Who reads a stream. Kept small, as every open stream holds one.</summary>
+    private sealed record Reader(string UserId, ClaimsPrincipal User)
     {
-        public static Reader Of(ClaimsPrincipal user, IdentityOptions identity) => new(user.UserId(),
-            $"session:{UserSessions.IdOf(user)}:{user.FindFirstValue(identity.ClaimsIdentity.SecurityStampClaimType)}:{user.HasClaim(AuthExtensions.SiteAdminClaim, "true")}",
-            user);
+        public static Reader Of(ClaimsPrincipal user) => new(user.UserId(), user);
+
+        /// <summary>What the cookie's session check depends on: streams with the same answer share one check.</summary>
+        public string SessionKey(IdentityOptions identity) =>
+            $"session:{UserSessions.IdOf(User)}:{User.FindFirstValue(identity.ClaimsIdentity.SecurityStampClaimType)}:{User.HasClaim(AuthExtensions.SiteAdminClaim, "true")}";
     }
 }
 
