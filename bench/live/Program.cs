@@ -229,7 +229,7 @@ async Task WaitForAppAsync()
                 return;
             }
         }
-        catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(180))
         {
         }
         await Task.Delay(250);

@@ -10,7 +10,6 @@ using VideoStudio.Web.Live;
 using VideoStudio.Web.Mail;
 using VideoStudio.Web.Media;
 using VideoStudio.Web.Pages;
-using VideoStudio.Web.Pages.Bench;
 using VideoStudio.Web.Pages.Content;
 using VideoStudio.Web.Security;
 using VideoStudio.Web.Seed;
@@ -41,7 +40,6 @@ builder.AddStudioHealth();
 builder.AddStudioJobs();
 builder.AddHeyGenSimulator();
 builder.AddStudioSecurity();
-builder.AddBenchBaseline();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();
