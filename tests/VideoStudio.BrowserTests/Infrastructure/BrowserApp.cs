@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -43,7 +42,7 @@ public sealed class BrowserApp : IAsyncLifetime
     {
         _database = TestDatabase.Create();
         // The port is chosen first because the app's own configuration names it: HeyGen:BaseUrl is the simulator inside the app.
-        BaseUrl = new Uri($"http://127.0.0.1:{FreePort()}/");
+        BaseUrl = new Uri($"http://127.0.0.1:{StudioTestHost.FreePort()}/");
         _host = new StudioHost(_database.ConnectionString, StudioTestHost.NewMediaRoot(), BaseUrl, HeyGenClock);
         _host.UseKestrel(o => o.Listen(IPAddress.Loopback, BaseUrl.Port));
         _host.StartServer();
@@ -121,13 +120,6 @@ public sealed class BrowserApp : IAsyncLifetime
         });
         await CspViolations.WatchAsync(context);
         return await context.NewPageAsync();
-    }
-
-    internal static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static string ChromiumPath()
