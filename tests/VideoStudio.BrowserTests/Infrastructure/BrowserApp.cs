@@ -110,13 +110,18 @@ public sealed class BrowserApp : IAsyncLifetime
         return new Editor(this, member.BusinessId, member.Email, member.Password);
     }
 
-    /// <summary>A fresh browser context (own cookies and cache) with one page of the given width, watched for CSP violations.</summary>
+    /// <summary>
+    /// A fresh browser context (own cookies and cache) with one page of the given width, watched for CSP violations. It asks
+    /// for reduced motion, so axe and the screenshots see settled colours, never a button half-way through its transition
+    /// (MotionTests asks for motion where it checks it).
+    /// </summary>
     public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseUrl.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            ReducedMotion = ReducedMotion.Reduce,
         });
         await CspViolations.WatchAsync(context);
         return await context.NewPageAsync();
