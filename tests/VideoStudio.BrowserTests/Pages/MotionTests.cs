@@ -63,16 +63,7 @@ public class MotionTests(BrowserApp app) : BrowserTest(app)
 
         await Expect(generate).ToBeDisabledAsync();
         await Expect(generate.Locator("svg")).ToBeHiddenAsync();
-        foreach (var width in (int[])[375, 1280])
-        {
-            await page.SetViewportSizeAsync(width, HeightFor(width));
-            foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
-            {
-                await page.EmulateMediaAsync(new() { ColorScheme = scheme });
-                await Artifacts.ScreenshotAsync(page, $"button-loading-{width}{(scheme == ColorScheme.Dark ? "-dark" : "")}");
-            }
-        }
-        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        await ScreenshotOnPhoneAndLaptopAsync(page, "button-loading");
 
         release.SetResult();
         await Expect(card).ToHaveAttributeAsync("data-state", "generating");

@@ -191,16 +191,7 @@ public class LiveUpdatesTests(BrowserApp app, ITestOutputHelper output) : Browse
         await Expect(row.GetByText("Creating AI video")).ToHaveCountAsync(0);
         var notices = page.GetByRole(AriaRole.Region, new() { Name = "Notices" });
         await Expect(notices).ToContainTextAsync("AI video for Long Social Video is ready");
-        foreach (var width in (int[])[375, 1280])
-        {
-            await page.SetViewportSizeAsync(width, HeightFor(width));
-            foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
-            {
-                await page.EmulateMediaAsync(new() { ColorScheme = scheme });
-                await Artifacts.ScreenshotAsync(page, $"toast-{width}{(scheme == ColorScheme.Dark ? "-dark" : "")}");
-            }
-        }
-        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        await ScreenshotOnPhoneAndLaptopAsync(page, "toast");
         await notices.GetByRole(AriaRole.Link, new() { Name = "Open “Rendered while away”" }).ClickAsync();
         await Expect(Card(page, "Long Social Video")).ToHaveAttributeAsync("data-state", "video");
     }
