@@ -36,7 +36,7 @@ public sealed class MediaUnavailableException(string message, Exception? inner =
 public sealed record ToolInput(string Location, string Protocols);
 
 /// <summary>What a response for one stored file says besides its bytes.</summary>
-public sealed record MediaResponse(string ContentType, DateTimeOffset LastModified, EntityTagHeaderValue ETag, string ContentDisposition);
+public sealed record MediaResponse(string ContentType, DateTimeOffset LastModified, EntityTagHeaderValue ETag);
 
 /// <summary>A file in the temporary area: a resumable upload's bytes (<see cref="UploadId"/>) or a staged single file.</summary>
 public sealed record TemporaryItem(string Name, Guid? UploadId, DateTimeOffset LastWritten);

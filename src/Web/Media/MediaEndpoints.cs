@@ -50,7 +50,7 @@ public static class MediaEndpoints
             try
             {
                 served = await store.ServeAsync(file, new MediaResponse(contentType, asset.CreatedAt,
-                    new EntityTagHeaderValue($"\"{asset.Sha256[..32]}{companion}\""), disposition.ToString()), ct);
+                    new EntityTagHeaderValue($"\"{asset.Sha256[..32]}{companion}\"")), ct);
             }
             catch (MediaUnavailableException)
             {

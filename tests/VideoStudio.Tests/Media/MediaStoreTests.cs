@@ -76,14 +76,22 @@ public class MediaStoreTests
         var video = Videos.Mp4;
         await store.BeginUploadAsync(uploadId, CancellationToken.None);
 
-        // One request writes the first 30,000 bytes.
+        // A first request stores two pieces and arrives damaged, so it is taken back whole; the next writes the first 30,000 bytes.
+        await using (var damagedFirst = await store.OpenUploadAsync(uploadId, VideoFormat.Mp4, 0, CancellationToken.None))
+        {
+            await damagedFirst.WriteAsync(video.AsMemory(0, 10_000), CancellationToken.None);
+            await damagedFirst.FlushAsync(CancellationToken.None);
+            await damagedFirst.WriteAsync(new byte[5_000], CancellationToken.None);
+            await damagedFirst.FlushAsync(CancellationToken.None);
+            await damagedFirst.RewindAsync(0);
+        }
         await using (var first = await store.OpenUploadAsync(uploadId, VideoFormat.Mp4, 0, CancellationToken.None))
         {
             await first.WriteAsync(video.AsMemory(0, 30_000), CancellationToken.None);
             await first.FlushAsync(CancellationToken.None);
             Assert.Equal(30_000, first.Durable);
         }
-        // The next one arrives damaged and is taken back; then a process writes past what it recorded and dies.
+        // The next one arrives damaged too; then a process writes past what it recorded and dies.
         await using (var damaged = await store.OpenUploadAsync(uploadId, VideoFormat.Mp4, 30_000, CancellationToken.None))
         {
             await damaged.WriteAsync(new byte[20_000], CancellationToken.None);

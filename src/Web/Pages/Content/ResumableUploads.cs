@@ -453,6 +453,14 @@ public static class ResumableUploads
         {
             return await FailAsync(http, db, store, session, rejected);
         }
+        catch (UploadOffsetMismatchException mismatch)
+        {
+            // Part of the file is missing from the store (its blocks expired or were lost): the client sends it again from there.
+            session.Offset = mismatch.Stored;
+            await RecordOffsetAsync(db, session);
+            http.Response.Headers["Upload-Offset"] = session.Offset.ToString(CultureInfo.InvariantCulture);
+            return Refuse(http, StatusCodes.Status409Conflict, $"This upload is at byte {session.Offset}; continue from there.");
+        }
         catch (MediaUnavailableException down)
         {
             // Every byte is still stored; the same last PATCH (empty, at the end of the file) finishes it later.
