@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -27,4 +29,12 @@ public static class StudioTestHost
 
     /// <summary>A fresh, empty media folder for one app under test.</summary>
     public static string NewMediaRoot() => Directory.CreateTempSubdirectory("videostudio-media-").FullName;
+
+    /// <summary>A loopback port nobody listens on, for an app under test on a real Kestrel server.</summary>
+    public static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.AspNetCore.Identity;
 
 namespace VideoStudio.Core.Data;
@@ -155,7 +156,15 @@ public class VideoAsset
     /// <summary>When its files were deleted (retention, or an admin deleting it for good); the row stays for the audit trail.</summary>
     public DateTimeOffset? RemovedAt { get; set; }
 
-    public bool IsCurrent => ReplacedAt is null && DeletedAt is null;
+    /// <summary>
+    /// The version its slot shows: neither replaced nor deleted. One expression, so every query (translated to SQL by EF)
+    /// and every loaded row agree on what "current" means.
+    /// </summary>
+    public static readonly Expression<Func<VideoAsset, bool>> Current = a => a.ReplacedAt == null && a.DeletedAt == null;
+
+    private static readonly Func<VideoAsset, bool> IsCurrentOf = Current.Compile();
+
+    public bool IsCurrent => IsCurrentOf(this);
 }
 
 /// <summary>

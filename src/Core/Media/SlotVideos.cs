@@ -60,7 +60,7 @@ public static class SlotVideos
             else
             {
                 await db.VideoAssets
-                    .Where(a => a.ContentId == contentId && a.Slot == slot && a.ReplacedAt == null && a.DeletedAt == null)
+                    .Where(a => a.ContentId == contentId && a.Slot == slot).Where(VideoAsset.Current)
                     .ExecuteUpdateAsync(s => s.SetProperty(a => a.ReplacedAt, asset.CreatedAt), ct);
                 asset.CurrentSince = asset.CreatedAt;
                 db.VideoAssets.Add(asset);
@@ -87,7 +87,7 @@ public static class SlotVideos
         await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         await LockContentAsync(db, contentId, ct);
         var current = await db.VideoAssets
-            .Where(a => a.ContentId == contentId && a.Slot == slot && a.ReplacedAt == null && a.DeletedAt == null)
+            .Where(a => a.ContentId == contentId && a.Slot == slot).Where(VideoAsset.Current)
             .Select(a => (Guid?)a.Id).SingleOrDefaultAsync(ct);
         if (current is not null)
         {
@@ -112,9 +112,8 @@ public static class SlotVideos
     {
         await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         await LockContentAsync(db, contentId, ct);
-        var versions = await db.VideoAssets.AsNoTracking()
-            .Where(a => a.ContentId == contentId && a.Slot == slot && (a.Id == assetId || (a.ReplacedAt == null && a.DeletedAt == null)))
-            .ToListAsync(ct);
+        var ofSlot = db.VideoAssets.AsNoTracking().Where(a => a.ContentId == contentId && a.Slot == slot);
+        var versions = await ofSlot.Where(a => a.Id == assetId).Union(ofSlot.Where(VideoAsset.Current)).ToListAsync(ct);
         var target = versions.SingleOrDefault(a => a.Id == assetId);
         var current = versions.SingleOrDefault(a => a.IsCurrent);
         if (target is null || target.RemovedAt is not null)

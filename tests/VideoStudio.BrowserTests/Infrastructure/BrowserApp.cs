@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -43,7 +42,7 @@ public sealed class BrowserApp : IAsyncLifetime
     {
         _database = TestDatabase.Create();
         // The port is chosen first because the app's own configuration names it: HeyGen:BaseUrl is the simulator inside the app.
-        BaseUrl = new Uri($"http://127.0.0.1:{FreePort()}/");
+        BaseUrl = new Uri($"http://127.0.0.1:{StudioTestHost.FreePort()}/");
         _host = new StudioHost(_database.ConnectionString, StudioTestHost.NewMediaRoot(), BaseUrl, HeyGenClock);
         _host.UseKestrel(o => o.Listen(IPAddress.Loopback, BaseUrl.Port));
         _host.StartServer();
@@ -111,23 +110,21 @@ public sealed class BrowserApp : IAsyncLifetime
         return new Editor(this, member.BusinessId, member.Email, member.Password);
     }
 
-    /// <summary>A fresh browser context (own cookies and cache) with one page of the given width, watched for CSP violations.</summary>
+    /// <summary>
+    /// A fresh browser context (own cookies and cache) with one page of the given width, watched for CSP violations. It asks
+    /// for reduced motion, so axe and the screenshots see settled colours, never a button half-way through its transition
+    /// (MotionTests asks for motion where it checks it).
+    /// </summary>
     public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseUrl.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            ReducedMotion = ReducedMotion.Reduce,
         });
         await CspViolations.WatchAsync(context);
         return await context.NewPageAsync();
-    }
-
-    internal static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static string ChromiumPath()

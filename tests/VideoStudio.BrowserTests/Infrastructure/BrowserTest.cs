@@ -55,6 +55,21 @@ public abstract class BrowserTest(BrowserApp app) : IAsyncLifetime
         }
     }
 
+    /// <summary>Screenshots of the page as it is, at 375 and 1280 px in the light and the dark theme; it ends at 1280 px, light.</summary>
+    protected static async Task ScreenshotOnPhoneAndLaptopAsync(IPage page, string name)
+    {
+        foreach (var width in (int[])[375, 1280])
+        {
+            await page.SetViewportSizeAsync(width, HeightFor(width));
+            foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
+            {
+                await page.EmulateMediaAsync(new() { ColorScheme = scheme });
+                await Artifacts.ScreenshotAsync(page, $"{name}-{width}{(scheme == ColorScheme.Dark ? "-dark" : "")}");
+            }
+        }
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+    }
+
     // Phone, tablet and laptop proportions, so full-page screenshots look like what a person sees.
     protected static int HeightFor(int width) => width switch
     {

@@ -6,7 +6,17 @@ public static class Layout
     public static async Task AssertNoHorizontalScrollingAsync(IPage page)
     {
         var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
-        Assert.True(widths[0] <= widths[1], $"The page scrolls sideways: it is {widths[0]} px wide in a {widths[1]} px viewport.");
+        if (widths[0] <= widths[1])
+        {
+            return;
+        }
+        var outside = await page.EvaluateAsync<string[]>("""
+            width => [...document.querySelectorAll("body *")]
+                .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > width + 0.5)
+                .map(e => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}${typeof e.className === "string" && e.className ? "." + e.className.trim().split(/\s+/).join(".") : ""} to ${Math.round(e.getBoundingClientRect().right)} px`)
+                .slice(0, 10)
+            """, widths[1]);
+        Assert.Fail($"The page {page.Url} scrolls sideways: it is {widths[0]} px wide in a {widths[1]} px viewport. Past its edge: {string.Join(", ", outside)}.");
     }
 
     public static async Task AssertColumnsAsync(ILocator first, ILocator second, int columns)

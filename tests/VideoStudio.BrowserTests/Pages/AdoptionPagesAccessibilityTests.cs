@@ -133,7 +133,7 @@ public class AdoptionPagesAccessibilityTests(BrowserApp app) : BrowserTest(app)
         public static async Task<FreshInstall> StartAsync()
         {
             var install = new FreshInstall();
-            var port = BrowserApp.FreePort();
+            var port = StudioTestHost.FreePort();
             install._app = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
             {
                 b.UseStudioTestSettings(install._database.ConnectionString, StudioTestHost.NewMediaRoot());

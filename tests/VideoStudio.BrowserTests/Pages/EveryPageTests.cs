@@ -7,12 +7,12 @@ namespace VideoStudio.BrowserTests.Pages;
 
 /// <summary>
 /// Every page as each kind of user sees it, at phone, tablet and laptop widths in the light and the dark theme: no emoji
-/// in the visible text (the UI's pictures are Lucide icons), no error in the browser console, no sideways scrolling,
-/// and a screenshot of each for docs/screens.md.
+/// in the visible text (the UI's pictures are Lucide icons), no error in the browser console, no sideways scrolling at
+/// any width down to 320 px nor at 400 % zoom (WCAG 1.4.10), and a screenshot of each for docs/screens.md.
 /// </summary>
 public partial class EveryPageTests(BrowserApp app) : BrowserTest(app)
 {
-    private static readonly int[] Widths = [375, 768, 1280];
+    private static readonly int[] Widths = [320, 375, 768, 1280];
 
     [Fact]
     public async Task Every_page_of_an_editor_shows_icons_not_emoji_and_logs_no_console_error()
@@ -78,6 +78,11 @@ public partial class EveryPageTests(BrowserApp app) : BrowserTest(app)
                 await Artifacts.ScreenshotAsync(page, $"page-{name}-{width}{(scheme == ColorScheme.Dark ? "-dark" : "")}");
             }
         }
+        // A 1280 × 1024 screen at 400 % zoom leaves a viewport of 320 × 256 CSS px.
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        await page.SetViewportSizeAsync(320, 256);
+        await Layout.AssertNoHorizontalScrollingAsync(page);
+        await Artifacts.ScreenshotAsync(page, $"page-{name}-zoom-400");
         await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light, ForcedColors = ForcedColors.Active });
         await page.SetViewportSizeAsync(1280, HeightFor(1280));
         await Artifacts.ScreenshotAsync(page, $"page-{name}-1280-forced-colors");

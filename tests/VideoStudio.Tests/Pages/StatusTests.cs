@@ -32,13 +32,28 @@ public class StatusTests
 
         foreach (var url in new[] { "/hangfire", "/admin/metrics" })
         {
-            var response = await tenant.Client.GetAsync(url);
-            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-            Assert.Equal("/status/403", response.Headers.Location!.AbsolutePath);
-            var denied = await tenant.Client.GetAsync(response.Headers.Location);
-            Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
-            Assert.Equal("You do not have access to this page", (await denied.ParseAsync()).QuerySelector("h1")!.TextContent);
+            var (response, page) = await FollowAsABrowserAsync(tenant.Client, url);
+
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("You do not have access to this page", page.QuerySelector("h1")?.TextContent);
+            Assert.Contains("site administrators", page.QuerySelector("main")!.TextContent);
+            // The app's own styled page, still signed in: its stylesheet, its navigation, the way back to the content.
+            Assert.NotNull(page.QuerySelector("link[rel=stylesheet][href^='/css/site.css']"));
+            Assert.NotNull(page.QuerySelector("nav[aria-label=Main] a[href='/content']"));
+            Assert.Equal("/content", page.QuerySelector<IHtmlAnchorElement>("main a")!.GetAttribute("href"));
+            Assert.Null(page.QuerySelector("input[type=password], #sign-in-form"));
         }
+    }
+
+    /// <summary>Follows redirects (same site only) as a browser does and returns the answer it would show with its page.</summary>
+    private static async Task<(HttpResponseMessage Response, IDocument Page)> FollowAsABrowserAsync(HttpClient client, string url)
+    {
+        var response = await client.GetAsync(url);
+        for (var hops = 0; response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.SeeOther && hops < 5; hops++)
+        {
+            response = await client.GetAsync(response.Headers.Location!.PathAndQueryOf());
+        }
+        return (response, await response.ParseAsync());
     }
 
     [Fact]

@@ -233,7 +233,7 @@ public class PeopleModel(StudioDb db, UserManager<StudioUser> users, Mailer mail
             .ToListAsync(ct);
         var kept = await db.VideoAssets
             .Where(a => a.RemovedAt == null && db.Content.Any(c => c.Id == a.ContentId && c.BusinessId == businessId))
-            .GroupBy(a => a.ReplacedAt == null && a.DeletedAt == null)
+            .GroupBy(VideoAsset.Current)
             .Select(g => new { Current = g.Key, Bytes = g.Sum(a => a.SizeBytes), Count = g.Count() })
             .ToListAsync(ct);
         var current = kept.SingleOrDefault(k => k.Current);

@@ -140,14 +140,14 @@ public static class ContentList
                     db.VideoGenerations.Where(g => g.ContentId == c.Id && g.Slot == VideoSlot.Long).OrderByDescending(g => g.CreatedAt)
                         .Select(g => (GenerationStatus?)g.Status).FirstOrDefault())
                 {
-                    PosterUrl = db.VideoAssets.Where(a => a.ContentId == c.Id && a.Slot == VideoSlot.Long && a.ReplacedAt == null && a.DeletedAt == null && a.PosterKey != null)
+                    PosterUrl = db.VideoAssets.Where(VideoAsset.Current).Where(a => a.ContentId == c.Id && a.Slot == VideoSlot.Long && a.PosterKey != null)
                         .OrderByDescending(a => a.CreatedAt).Select(a => SlotVideos.MediaPrefix + a.PosterKey).FirstOrDefault(),
                 },
                 new SlotStatus(c.Id, VideoSlot.Short, c.VideoShortUrl != null,
                     db.VideoGenerations.Where(g => g.ContentId == c.Id && g.Slot == VideoSlot.Short).OrderByDescending(g => g.CreatedAt)
                         .Select(g => (GenerationStatus?)g.Status).FirstOrDefault())
                 {
-                    PosterUrl = db.VideoAssets.Where(a => a.ContentId == c.Id && a.Slot == VideoSlot.Short && a.ReplacedAt == null && a.DeletedAt == null && a.PosterKey != null)
+                    PosterUrl = db.VideoAssets.Where(VideoAsset.Current).Where(a => a.ContentId == c.Id && a.Slot == VideoSlot.Short && a.PosterKey != null)
                         .OrderByDescending(a => a.CreatedAt).Select(a => SlotVideos.MediaPrefix + a.PosterKey).FirstOrDefault(),
                 }))
             .AsNoTracking()

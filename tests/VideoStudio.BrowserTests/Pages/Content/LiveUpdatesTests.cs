@@ -191,6 +191,7 @@ public class LiveUpdatesTests(BrowserApp app, ITestOutputHelper output) : Browse
         await Expect(row.GetByText("Creating AI video")).ToHaveCountAsync(0);
         var notices = page.GetByRole(AriaRole.Region, new() { Name = "Notices" });
         await Expect(notices).ToContainTextAsync("AI video for Long Social Video is ready");
+        await ScreenshotOnPhoneAndLaptopAsync(page, "toast");
         await notices.GetByRole(AriaRole.Link, new() { Name = "Open “Rendered while away”" }).ClickAsync();
         await Expect(Card(page, "Long Social Video")).ToHaveAttributeAsync("data-state", "video");
     }

@@ -110,6 +110,8 @@ public class ScriptReviewTests(BrowserApp app) : BrowserTest(app)
         Assert.Equal("beforeunload", await asked.Task.WaitAsync(TimeSpan.FromSeconds(10)));
         await Expect(text).ToHaveValueAsync("Hello, world");
 
+        // Dragging the editor's corner gives it an inline size, which the saved editor swapped in must not copy (CSP).
+        await text.EvaluateAsync("t => t.style.height = '20rem'");
         await save.ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Saved." })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "All content" }).ClickAsync();

@@ -246,7 +246,7 @@ public class HistoryTests
             tenant.Client.HtmxPostAsync(page, $"/content/{id}?handler=Delete&slot=long"));
 
         Assert.All(answers, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        var current = await _app.WithDbAsync(db => db.VideoAssets.Where(x => x.ContentId == id && x.ReplacedAt == null && x.DeletedAt == null).ToListAsync());
+        var current = await _app.WithDbAsync(db => db.VideoAssets.Where(x => x.ContentId == id).Where(VideoAsset.Current).ToListAsync());
         var url = await LongUrlAsync(id);
         Assert.True(current.Count <= 1);
         Assert.Equal(current.SingleOrDefault() is { } shown ? $"/media/{shown.StorageKey}" : null, url);
