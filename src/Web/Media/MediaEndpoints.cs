@@ -17,18 +17,28 @@ public static class MediaEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapMedia(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/media/{file}", [HttpMethods.Get, HttpMethods.Head], async (string file, HttpContext http, StudioDb db, MediaStore store, CancellationToken ct) =>
+        app.MapMethods("/media/{file}", [HttpMethods.Get, HttpMethods.Head], async (string file, HttpContext http, StudioDb db, MediaStore store, FileLinks links, CancellationToken ct) =>
         {
+            // A short-lived link (FileLinks) opens its one file without a sign-in; without one, this is a page's request.
+            var linked = links.Opens(http.Request.Query["link"], file);
+            if (!linked && http.User.Identity?.IsAuthenticated != true)
+            {
+                return Results.Challenge();
+            }
             var dot = file.IndexOf('.');
             var contentType = dot < 0 ? null : ContentTypeOf(file[(dot + 1)..]);
             if (contentType is null || !Guid.TryParseExact(file[..dot], "N", out var assetId))
             {
                 return Results.NotFound();
             }
-            var userId = http.User.UserId();
-            var asset = await db.VideoAssets.AsNoTracking()
-                .Where(a => a.Id == assetId && a.RemovedAt == null && (a.StorageKey == file || a.PosterKey == file || a.CaptionsKey == file))
-                .Where(a => db.ContentVisibleTo(userId).Any(c => c.Id == a.ContentId))
+            var assets = db.VideoAssets.AsNoTracking()
+                .Where(a => a.Id == assetId && a.RemovedAt == null && (a.StorageKey == file || a.PosterKey == file || a.CaptionsKey == file));
+            if (!linked)
+            {
+                var userId = http.User.UserId();
+                assets = assets.Where(a => db.ContentVisibleTo(userId).Any(c => c.Id == a.ContentId));
+            }
+            var asset = await assets
                 .Select(a => new { a.Sha256, a.CreatedAt, a.StorageKey, a.OriginalFileName })
                 .SingleOrDefaultAsync(ct);
             if (asset is null || !File.Exists(store.PathOf(file)))
@@ -48,9 +58,14 @@ public static class MediaEndpoints
             http.Response.Headers.ContentDisposition = disposition.ToString();
             // The companions of an asset never change either: the video's hash plus what they are names them.
             var companion = file[(dot + 1)..].Contains('.') ? "-" + file[(dot + 1)..].Replace('.', '-') : "";
+            if (linked)
+            {
+                // The link is the credential: it must not linger in shared caches or be sent on as a referrer.
+                http.Response.Headers.CacheControl = "private, no-store";
+            }
             return Results.File(store.PathOf(file), contentType,
                 lastModified: asset.CreatedAt, entityTag: new EntityTagHeaderValue($"\"{asset.Sha256[..32]}{companion}\""), enableRangeProcessing: true);
-        });
+        }).AllowAnonymous();
         return app;
     }
 
