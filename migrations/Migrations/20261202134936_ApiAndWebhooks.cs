@@ -98,7 +98,7 @@ namespace VideoStudio.Migrations.Migrations
                     endpoint_id = table.Column<Guid>(type: "uuid", nullable: false),
                     video_event_id = table.Column<long>(type: "bigint", nullable: true),
                     event_type = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    payload = table.Column<string>(type: "jsonb", nullable: false),
+                    payload = table.Column<string>(type: "text", nullable: false),
                     status = table.Column<string>(type: "text", nullable: false),
                     attempts = table.Column<int>(type: "integer", nullable: false),
                     last_status_code = table.Column<int>(type: "integer", nullable: true),

@@ -211,7 +211,6 @@ public class StudioDb(DbContextOptions<StudioDb> options)
             // An endpoint's recent deliveries, newest first.
             e.HasIndex(d => new { d.EndpointId, d.CreatedAt });
             e.Property(d => d.EventType).HasMaxLength(40);
-            e.Property(d => d.Payload).HasColumnType("jsonb");
             e.Property(d => d.LastError).HasMaxLength(500);
             e.Property(d => d.JobId).HasMaxLength(100);
             e.HasIndex(d => d.CreatedAt).HasFilter("status = 'pending' AND job_id IS NULL").HasDatabaseName("ix_webhook_deliveries_unsent");
