@@ -10,8 +10,8 @@ using VideoStudio.Core.Data;
 namespace VideoStudio.Web.Api;
 
 /// <summary>
-/// API tokens: "vs_" and 43 characters of base64url (256 random bits). Only the SHA-256 is stored; a guess costs a lookup
-/// of a hash nobody can reverse, and the rate limit bounds how many lookups anyone gets.
+/// API tokens: "vs_" and 43 characters of base64url (256 random bits). Only the SHA-256 is stored: with that much entropy
+/// a fast hash cannot be reversed or guessed, so a database dump yields no working token.
 /// </summary>
 public static class ApiTokens
 {

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.OpenApi;
 using Npgsql;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
@@ -28,13 +30,13 @@ public static class ContentApi
             .ProducesValidationProblem();
         api.MapPost("/content", CreateAsync).WithName("CreateContent").WithSummary("Create a content item")
             .WithDescription("A title (required, at most 300 characters) and, optionally, the Main and Short Video Scripts (at most 100,000 characters each).")
-            .Accepts<CreateContentRequest>("application/json").Produces<ContentItem>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .JsonBody<CreateContentRequest>().Produces<ContentItem>(StatusCodes.Status201Created).ProducesValidationProblem()
             .RequireAuthorization(ApiFeature.WritePolicy);
         api.MapGet("/content/{id:guid}", GetAsync).WithName("GetContent").WithSummary("Read a content item with both slots")
             .Produces<ContentItem>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPatch("/content/{id:guid}", UpdateAsync).WithName("UpdateContent").WithSummary("Change the title or scripts")
             .WithDescription("Only the fields sent change; an empty script removes it.")
-            .Accepts<UpdateContentRequest>("application/json").Produces<ContentItem>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .JsonBody<UpdateContentRequest>().Produces<ContentItem>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(ApiFeature.WritePolicy);
         api.MapPost("/content/{id:guid}/archive", (Guid id, HttpContext http, StudioDb db, FileLinks links, CancellationToken ct) => SetArchivedAsync(id, true, http, db, links, ct))
             .WithName("ArchiveContent").WithSummary("Archive a content item").Produces<ContentItem>().ProducesProblem(StatusCodes.Status404NotFound)
@@ -61,6 +63,21 @@ public static class ContentApi
             .RequireAuthorization(ApiFeature.WritePolicy);
         return api;
     }
+
+    /// <summary>
+    /// Describes the JSON body in the document without the routing constraint that Accepts() adds: a body of another type
+    /// then reaches the handler, which answers with a problem saying what to send, instead of matching no endpoint at all.
+    /// </summary>
+    private static RouteHandlerBuilder JsonBody<T>(this RouteHandlerBuilder endpoint) =>
+        endpoint.AddOpenApiOperationTransformer(async (operation, context, ct) =>
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(T), null, ct) },
+                },
+            });
 
     private static async Task<IResult> ListAsync(HttpContext http, StudioDb db, string? q, string? state, string? sort, string? after, CancellationToken ct)
     {

@@ -27,6 +27,7 @@ public class ApiModel(StudioDb db, WebhookSecrets secrets, IBackgroundJobClient 
     public sealed record Issued(string Label, string Value, string What);
 
     public IReadOnlyList<BusinessChoice> Businesses { get; private set; } = [];
+    public IReadOnlySet<Guid> MemberOf { get; private set; } = new HashSet<Guid>();
     public BusinessChoice? Business { get; private set; }
     public bool IsMember { get; private set; }
     public bool IsAdmin { get; private set; }
@@ -180,6 +181,7 @@ public class ApiModel(StudioDb db, WebhookSecrets secrets, IBackgroundJobClient 
             .OrderBy(m => m.Business!.Name)
             .Select(m => new BusinessChoice(m.BusinessId, m.Business!.Name, m.Role))
             .ToListAsync(ct);
+        MemberOf = memberships.Select(m => m.Id).ToHashSet();
         // A site admin looks after every business's endpoints (only they may allow a private network), so they pick from all.
         Businesses = !IsSiteAdmin ? memberships : memberships.Concat(await db.Businesses.AsNoTracking()
                 .Where(b => !db.BusinessMembers.Any(m => m.BusinessId == b.Id && m.UserId == userId))
