@@ -18,7 +18,7 @@ public class AntiforgeryTests
     {
         var tenant = await _app.CreateTenantAsync();
         var id = await tenant.CreateContentAsync();
-        var values = new Dictionary<string, string> { ["id"] = id.ToString(), ["slot"] = "long", ["businessId"] = tenant.BusinessId.ToString(), ["token"] = "any", ["uploadId"] = Guid.NewGuid().ToString("N") };
+        var values = new Dictionary<string, string> { ["id"] = id.ToString(), ["slot"] = "long", ["businessId"] = tenant.BusinessId.ToString(), ["token"] = "any", ["uploadId"] = Guid.NewGuid().ToString("N"), ["versionId"] = Guid.NewGuid().ToString() };
         var unsafeEndpoints = (await EndpointCatalog.AllAsync(_app.Services))
             .Where(e => e.IsUnsafe && !SignedWebhooks.Contains("/" + e.Pattern.TrimStart('/')) && !SiteAdminOnly.Contains("/" + e.Pattern.TrimStart('/')))
             .ToList();
