@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test: PostgreSQL under .data/ (each test run makes its own database), Chromium and an SMTP sink from Debian if
-# missing, then the suite.
+# missing, Azurite from npm (the object-storage backend's tests), then the suite.
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$REPO_ROOT/scripts/postgres.sh"
 source "$REPO_ROOT/scripts/chromium.sh"
 source "$REPO_ROOT/scripts/ffmpeg.sh"
 source "$REPO_ROOT/scripts/smtp-sink.sh"
+source "$REPO_ROOT/scripts/azurite.sh"
 
 # Durability is not under test; these make the test cluster several times faster.
 PG_EXTRA_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -20,8 +21,10 @@ done
 ensure_chromium
 ensure_ffmpeg
 ensure_smtp_sink
-trap stop_smtp_sink EXIT
+ensure_azurite
+trap 'stop_smtp_sink; stop_azurite' EXIT
 start_smtp_sink
+start_azurite
 
 export VIDEOSTUDIO_TEST_SERVER="$(connection_string postgres)"
 export VIDEOSTUDIO_PG_PORT="$PG_PORT"

@@ -15,6 +15,8 @@ var baseUrl = new Uri(options["url"]);
 var appPid = int.Parse(options["pid"]);
 var connectionString = options["db"];
 var levels = (options.GetValueOrDefault("clients") ?? "1,100,1000,10000").Split(',').Select(int.Parse).ToArray();
+// With a folder, a heap snapshot of the server (dotnet-gcdump, a local tool) is taken while the most streams are open.
+var gcdumpFolder = options.GetValueOrDefault("gcdump");
 
 const string Email = "editor@northwind.demo";
 const string Password = "Editor!2026";
@@ -75,6 +77,7 @@ async Task<string> MeasureAsync(int count)
 {
     var rounds = count switch { <= 100 => 50, <= 1000 => 10, _ => 5 };
     var rssBefore = await SettledRssAsync();
+    var heapBefore = gcdumpFolder is not null && count == levels.Max() ? await HeapAsync($"before-{count}") : null;
     var streams = new Client[count];
     var opened = Stopwatch.StartNew();
     // Batches keep the connect burst within the listen backlog.
@@ -96,6 +99,10 @@ async Task<string> MeasureAsync(int count)
     var held = streams.Count(s => s.IsOpen);
     Console.WriteLine($"{count} clients: {held} streams holding both cards after {opened.Elapsed.TotalSeconds:F1} s");
     var rssHeld = await SettledRssAsync();
+    if (heapBefore is not null && await HeapAsync($"held-{count}") is { } heapHeld)
+    {
+        PrintHeapGrowth(heapBefore, heapHeld, held);
+    }
 
     var lastClient = new List<double>();
     var eachClient = new List<double>();
@@ -144,6 +151,59 @@ async Task<string> MeasureAsync(int count)
     return $"{count,7} | {held,6} | {rounds,6} | {Percentile(lastClient, 50),10:F2} / {Percentile(lastClient, 99),8:F2} ms | {Percentile(eachClient, 50),10:F2} / {Percentile(eachClient, 99),8:F2} ms | {Percentile(notify, 50),7:F2} / {Percentile(notify, 99),6:F2} ms | {perStream / 1024,8:F1} KB ({(rssHeld - rssBefore) / 1048576.0:F1} MB / {held})";
 }
 
+// The server's managed heap by type (bytes, objects), from a dotnet-gcdump snapshot; null if the tool failed.
+async Task<Dictionary<string, (long Bytes, long Count)>?> HeapAsync(string name)
+{
+    var file = Path.Combine(gcdumpFolder!, name + ".gcdump");
+    if (await ToolAsync("collect", "-p", appPid.ToString(), "-o", file) is null || await ToolAsync("report", file) is not { } report)
+    {
+        Console.WriteLine("heap snapshot: dotnet-gcdump failed");
+        return null;
+    }
+    var types = new Dictionary<string, (long Bytes, long Count)>();
+    // Rows: "  size  count  Type (Bytes > 1K)  [assembly]", where size is that of one object of the type (arrays: of one in
+    // that size class, so their total is an estimate); one type may have a row per size class.
+    foreach (Match row in Regex.Matches(report, @"^\s*([\d,]+)\s+([\d,]+)\s+(.+?)\s*(?:\(Bytes > [^)]*\))?\s*\[[^\]]*\]\s*$", RegexOptions.Multiline))
+    {
+        var type = row.Groups[3].Value;
+        var count = long.Parse(row.Groups[2].Value.Replace(",", ""));
+        var (bytes, objects) = types.GetValueOrDefault(type);
+        types[type] = (bytes + long.Parse(row.Groups[1].Value.Replace(",", "")) * count, objects + count);
+    }
+    return types;
+}
+
+// What opening the streams added to the managed heap, by type, largest first: what each open stream holds.
+void PrintHeapGrowth(Dictionary<string, (long Bytes, long Count)> before, Dictionary<string, (long Bytes, long Count)> held, int streams)
+{
+    var growth = held.Select(t => (Type: t.Key, Bytes: t.Value.Bytes - before.GetValueOrDefault(t.Key).Bytes, Count: t.Value.Count - before.GetValueOrDefault(t.Key).Count))
+        .OrderByDescending(t => t.Bytes).ToList();
+    var per = (double)Math.Max(streams, 1);
+    Console.WriteLine($"managed heap growth with {streams} streams open (dotnet-gcdump): {growth.Sum(t => t.Bytes) / per:F0} B per stream in {growth.Sum(t => t.Count) / per:F1} objects; largest:");
+    foreach (var (type, bytes, objects) in growth.Take(30))
+    {
+        Console.WriteLine($"  {bytes / per,8:F0} B {objects / per,6:F2} objects per stream  {type}");
+    }
+}
+
+async Task<string?> ToolAsync(params string[] arguments)
+{
+    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var argument in new[] { "tool", "run", "dotnet-gcdump" }.Concat(arguments))
+    {
+        start.ArgumentList.Add(argument);
+    }
+    using var tool = Process.Start(start)!;
+    var output = tool.StandardOutput.ReadToEndAsync();
+    var errors = tool.StandardError.ReadToEndAsync();
+    await tool.WaitForExitAsync();
+    if (tool.ExitCode != 0)
+    {
+        Console.WriteLine(await errors);
+    }
+    return tool.ExitCode == 0 ? await output : null;
+}
+
 // RSS after the server has been quiet for a moment, so connection bursts and renders in flight do not count.
 async Task<long> SettledRssAsync()
 {
@@ -169,7 +229,7 @@ async Task WaitForAppAsync()
                 return;
             }
         }
-        catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(180))
         {
         }
         await Task.Delay(250);

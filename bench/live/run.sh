@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Live cards benchmark: 1, 100, 1,000 and 10,000 SSE clients on one content item; commit → last client holding the new card
-# (p50/p99) beside the raw NOTIFY→LISTEN round trip, and server memory per open stream. Prints figures, asserts nothing.
+# (p50/p99) beside the raw NOTIFY→LISTEN round trip, and server memory per open stream (RSS growth, and a heap snapshot by type
+# at the largest count). Prints figures, asserts nothing.
 # Loopback only; its own database (dropped afterwards) on the project's PostgreSQL (port from VIDEOSTUDIO_PG_PORT).
 # Usage: bench/live/run.sh [comma-separated client counts, default 1,100,1000,10000]
 set -euo pipefail
@@ -51,6 +52,10 @@ CONNECTION="$(connection_string "$DB")"
 ) &
 APP_PID=$!
 
+# dotnet-gcdump (a local tool, dotnet-tools.json) lets the benchmark show what the open streams hold, by type.
+GCDUMP=()
+cd "$REPO_ROOT"
+dotnet tool restore >/dev/null 2>&1 && GCDUMP=(--gcdump "$MEDIA")
 timeout 1200 dotnet "$REPO_ROOT/bench/live/bin/Release/net10.0/LiveBench.dll" \
-  --url "$URL" --pid "$APP_PID" --db "$CONNECTION" --clients "$CLIENTS" \
+  --url "$URL" --pid "$APP_PID" --db "$CONNECTION" --clients "$CLIENTS" "${GCDUMP[@]}" \
   || { echo "The benchmark did not finish; the app's log:"; tail -n 30 "$MEDIA/app.log"; exit 1; }

@@ -748,6 +748,11 @@ namespace VideoStudio.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
 
+                    b.Property<string>("Format")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("format");
+
                     b.Property<long>("Length")
                         .HasColumnType("bigint")
                         .HasColumnName("length");

@@ -31,6 +31,13 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 var roles = StudioRoles.Of(builder);
 
+// Moving to object storage: copies the local media folder into the blob container, again as often as needed (see MediaCopy).
+if (args is [MediaCopy.Verb])
+{
+    Environment.ExitCode = await MediaCopy.RunAsync(builder.Configuration, Console.Out, CancellationToken.None);
+    return;
+}
+
 builder.AddStudioData();
 builder.AddStudioMedia();
 builder.AddStudioAuth();

@@ -104,7 +104,7 @@ public sealed class StudioSeed(IServiceProvider services)
         var store = scope.ServiceProvider.GetRequiredService<MediaStore>();
         var db = scope.ServiceProvider.GetRequiredService<StudioDb>();
         await using var file = File.OpenRead(path);
-        var staged = await store.StageAsync(file, long.MaxValue, CancellationToken.None);
+        var staged = await store.StageAsync(Guid.NewGuid(), file, long.MaxValue, CancellationToken.None);
         return await SlotVideos.AttachAsync(db, store, contentId, slot, staged, VideoSource.Upload, Path.GetFileName(path), null, CancellationToken.None);
     }
 }

@@ -171,11 +171,14 @@ public class UploadSession
     public required string UserId { get; set; }
     public required string FileName { get; set; }
     public long Length { get; set; }
-    /// <summary>Bytes received and kept; the temporary file is cut back to this if a process died while writing more.</summary>
+    /// <summary>Bytes received and kept; whatever a process that died stored past this is dropped by the next chunk.</summary>
     public long Offset { get; set; }
+    /// <summary>The container its first bytes showed (a video format's extension), known from the first chunk on: object storage names the upload's blocks by it.</summary>
+    public string? Format { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
+    /// <summary>Set when it finished: the asset it became, which has the upload's own id.</summary>
     public Guid? AssetId { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
 }

@@ -172,6 +172,7 @@ public class StudioDb(DbContextOptions<StudioDb> options)
             e.HasIndex(u => u.BusinessId);
             e.HasIndex(u => u.ExpiresAt);
             e.Property(u => u.FileName).HasMaxLength(255);
+            e.Property(u => u.Format).HasMaxLength(10);
         });
 
         builder.Entity<ApiToken>(e =>

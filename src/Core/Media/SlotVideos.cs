@@ -22,12 +22,11 @@ public static class SlotVideos
     /// </param>
     public static async Task<VideoAsset> AttachAsync(
         StudioDb db, MediaStore store, Guid contentId, VideoSlot slot, StagedVideo staged,
-        VideoSource source, string originalFileName, string? userId, CancellationToken ct, Guid? assetId = null,
-        DateTimeOffset? unlessChangedSince = null)
+        VideoSource source, string originalFileName, string? userId, CancellationToken ct, DateTimeOffset? unlessChangedSince = null)
     {
         var asset = new VideoAsset
         {
-            Id = assetId ?? Guid.NewGuid(),
+            Id = staged.AssetId,
             ContentId = contentId,
             Slot = slot,
             Source = source,
@@ -46,7 +45,7 @@ public static class SlotVideos
             AudioCodec = staged.Probe?.AudioCodec,
             ShapeAccepted = staged.ShapeAccepted,
         };
-        asset.StorageKey = store.Promote(staged, asset.Id);
+        asset.StorageKey = await store.PromoteAsync(staged, ct);
         try
         {
             await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
@@ -77,11 +76,7 @@ public static class SlotVideos
         catch
         {
             db.ChangeTracker.Clear();
-            store.Delete(asset.StorageKey);
-            if (staged.PosterKey is not null)
-            {
-                store.Delete(staged.PosterKey);
-            }
+            await DeleteQuietlyAsync(store, asset.StorageKey, staged.PosterKey);
             throw;
         }
     }
@@ -173,15 +168,34 @@ public static class SlotVideos
             return null;
         }
         var asset = await db.VideoAssets.AsNoTracking().SingleAsync(a => a.Id == assetId, ct);
-        foreach (var key in new[] { asset.StorageKey, asset.PosterKey, asset.CaptionsKey }.OfType<string>())
+        foreach (var key in KeysOf(asset))
         {
-            store.Delete(key);
+            await store.DeleteAsync(key, ct);
         }
         if (own is not null)
         {
             await own.CommitAsync(ct);
         }
         return asset;
+    }
+
+    /// <summary>Every stored file of an asset: the video and whichever companions it has.</summary>
+    public static IEnumerable<string> KeysOf(VideoAsset asset) => new[] { asset.StorageKey, asset.PosterKey, asset.CaptionsKey }.OfType<string>();
+
+    /// <summary>Removes files that nothing points at (after an attach that failed); one that cannot go now costs space only.</summary>
+    public static async Task DeleteQuietlyAsync(MediaStore store, params string?[] keys)
+    {
+        foreach (var key in keys.OfType<string>())
+        {
+            try
+            {
+                await store.DeleteAsync(key, CancellationToken.None);
+            }
+            catch (Exception e) when (e is IOException or MediaUnavailableException)
+            {
+                // Nothing points at it; it costs space only.
+            }
+        }
     }
 
     // Two changes of one slot at once take turns, so exactly one asset is ever current.

@@ -31,7 +31,7 @@ public sealed record ProbedVideo(double? DurationSeconds, int Width, int Height,
 /// </summary>
 public sealed class VideoProbe(IOptions<ProbeOptions> options, ILogger<VideoProbe> log)
 {
-    private static readonly string[] Safety = ["-protocol_whitelist", "file", "-format_whitelist", "mov,mp4,matroska,webm"];
+    private static string[] Safety(ToolInput input) => ["-protocol_whitelist", input.Protocols, "-format_whitelist", "mov,mp4,matroska,webm"];
 
     private readonly Lazy<bool> _available = new(() => Locate(options.Value.FFprobePath) && Locate(options.Value.FFmpegPath));
 
@@ -41,24 +41,24 @@ public sealed class VideoProbe(IOptions<ProbeOptions> options, ILogger<VideoProb
         "This file looks like a video but cannot be played: it may be damaged or cut short. Export it again and upload the new file.";
 
     /// <summary>The video's facts; null when ffprobe is not installed. A file it cannot read, or one without a picture, is refused.</summary>
-    public async Task<ProbedVideo?> ProbeAsync(string path, CancellationToken ct)
+    public async Task<ProbedVideo?> ProbeAsync(ToolInput input, CancellationToken ct)
     {
         if (!Available)
         {
             return null;
         }
         var (exit, output) = await RunAsync(options.Value.FFprobePath,
-            ["-v", "error", .. Safety, "-print_format", "json", "-show_format", "-show_streams", path], ct);
+            ["-v", "error", .. Safety(input), "-print_format", "json", "-show_format", "-show_streams", input.Location], NameOf(input), ct);
         if (exit != 0 || Parse(output) is not { } probed)
         {
-            log.LogInformation("ffprobe could not read {Path} (exit {Exit})", Path.GetFileName(path), exit);
+            log.LogInformation("ffprobe could not read {Path} (exit {Exit})", NameOf(input), exit);
             throw new MediaRejectedException(UnreadableMessage, "unreadable");
         }
         return probed;
     }
 
     /// <summary>One frame as a small JPEG (at most 640 px wide), a second in or halfway through a shorter video; null when it cannot be made.</summary>
-    public async Task<byte[]?> PosterAsync(string path, double? durationSeconds, CancellationToken ct)
+    public async Task<byte[]?> PosterAsync(ToolInput input, double? durationSeconds, CancellationToken ct)
     {
         if (!Available)
         {
@@ -66,10 +66,10 @@ public sealed class VideoProbe(IOptions<ProbeOptions> options, ILogger<VideoProb
         }
         var at = Math.Min(1.0, (durationSeconds ?? 0) / 2).ToString("0.###", CultureInfo.InvariantCulture);
         var (exit, output) = await RunAsync(options.Value.FFmpegPath,
-            ["-v", "error", .. Safety, "-ss", at, "-i", path, "-frames:v", "1", "-vf", "scale='min(640,iw)':-2", "-q:v", "5", "-f", "image2", "-c:v", "mjpeg", "pipe:1"], ct);
+            ["-v", "error", .. Safety(input), "-ss", at, "-i", input.Location, "-frames:v", "1", "-vf", "scale='min(640,iw)':-2", "-q:v", "5", "-f", "image2", "-c:v", "mjpeg", "pipe:1"], NameOf(input), ct);
         if (exit != 0 || output.Length == 0 || PosterFormat.Detect(output) != PosterFormat.Jpeg)
         {
-            log.LogWarning("No poster frame could be made from {Path} (exit {Exit})", Path.GetFileName(path), exit);
+            log.LogWarning("No poster frame could be made from {Path} (exit {Exit})", NameOf(input), exit);
             return null;
         }
         return output;
@@ -79,20 +79,30 @@ public sealed class VideoProbe(IOptions<ProbeOptions> options, ILogger<VideoProb
     /// A staged upload with what ffprobe read and its poster frame, stored under the asset's id, ready to attach. Refuses a
     /// file ffprobe cannot read; unchanged when ffprobe is not installed.
     /// </summary>
-    public async Task<StagedVideo> DescribeAsync(StagedVideo staged, Guid assetId, MediaStore store, CancellationToken ct)
+    public async Task<StagedVideo> DescribeAsync(StagedVideo staged, MediaStore store, CancellationToken ct)
     {
-        if (await ProbeAsync(staged.TempPath, ct) is not { } probed)
+        if (!Available)
+        {
+            return staged;
+        }
+        var input = await store.ToolInputAsync(staged, ct);
+        if (await ProbeAsync(input, ct) is not { } probed)
         {
             return staged;
         }
         string? posterKey = null;
-        if (await PosterAsync(staged.TempPath, probed.DurationSeconds, ct) is { } poster)
+        if (await PosterAsync(input, probed.DurationSeconds, ct) is { } poster)
         {
-            posterKey = $"{assetId:N}.poster.{PosterFormat.Jpeg.Extension}";
-            await store.SaveCompanionAsync(posterKey, poster, ct);
+            posterKey = PosterKey(staged.AssetId, PosterFormat.Jpeg);
+            await store.SaveCompanionAsync(posterKey, poster, PosterFormat.Jpeg.ContentType, ct);
         }
         return staged with { Probe = probed, PosterKey = posterKey };
     }
+
+    public static string PosterKey(Guid assetId, PosterFormat format) => $"{assetId:N}.poster.{format.Extension}";
+
+    // A file name or a URL's last segment, never a URL's query (a signed link would be a secret in the log).
+    private static string NameOf(ToolInput input) => Path.GetFileName(input.Location.Split('?')[0]);
 
     public static ProbedVideo? Parse(byte[] json)
     {
@@ -162,7 +172,7 @@ public sealed class VideoProbe(IOptions<ProbeOptions> options, ILogger<VideoProb
             && double.TryParse(value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
             ? parsed : null;
 
-    private async Task<(int Exit, byte[] Output)> RunAsync(string tool, string[] arguments, CancellationToken ct)
+    private async Task<(int Exit, byte[] Output)> RunAsync(string tool, string[] arguments, string fileName, CancellationToken ct)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -184,7 +194,7 @@ public sealed class VideoProbe(IOptions<ProbeOptions> options, ILogger<VideoProb
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             process.Kill(entireProcessTree: true);
-            log.LogWarning("{Tool} took longer than {Timeout} on {File} and was stopped", Path.GetFileName(tool), options.Value.Timeout, arguments[^1]);
+            log.LogWarning("{Tool} took longer than {Timeout} on {File} and was stopped", Path.GetFileName(tool), options.Value.Timeout, fileName);
             return (-1, []);
         }
         return (process.ExitCode, output.ToArray());

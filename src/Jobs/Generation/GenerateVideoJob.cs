@@ -91,6 +91,15 @@ public sealed class GenerateVideoJob(
                 ? await SubmitAsync(generation, content, account, ct)
                 : await PollAsync(generation, content, account, ct);
         }
+        catch (MediaUnavailableException down)
+        {
+            // The render is done and paid for at HeyGen; only our media store is away. The next poll downloads it again
+            // (the generation timeout still bounds how long), and nothing of this attempt was kept.
+            db.ChangeTracker.Clear();
+            logger.LogWarning("Generation {GenerationId}: the media store did not answer ({Error}); downloading again in {Delay}.",
+                generationId, down.Message, Options.PollInterval);
+            return Options.PollInterval;
+        }
         catch (Exception e) when (e is HeyGenException or MediaRejectedException)
         {
             // Whatever the failed step had changed is dropped; the outcome is written to the row as it is in the database.
@@ -244,14 +253,14 @@ public sealed class GenerateVideoJob(
         try
         {
             // The same facts as an upload's (picture size, codecs, length); HeyGen's own poster and length win where given.
-            staged = staged with { Probe = await probe.ProbeAsync(staged.TempPath, ct) };
+            staged = staged with { Probe = await probe.ProbeAsync(await store.ToolInputAsync(staged, ct), ct) };
         }
         catch (MediaRejectedException unreadable)
         {
             logger.LogWarning("Generation {GenerationId}: ffprobe could not read HeyGen's file: {Error}", generation.Id, unreadable.Message);
         }
         // The poster and captions come with the video when they are ready, so the card shows them from its first update.
-        var assetId = Guid.NewGuid();
+        var assetId = staged.AssetId;
         var (poster, captions) = await StoreCompanionsAsync(generation, assetId, video, wantPoster: true, wantCaptions: true);
         var now = clock.GetUtcNow();
         // One explicit transaction: the slot's new video and the generation's completion commit together, so a crash cannot
@@ -261,7 +270,7 @@ public sealed class GenerateVideoJob(
         try
         {
             asset = await SlotVideos.AttachAsync(db, store, content.Id, generation.Slot, staged, VideoSource.Ai,
-                FileNameFor(content, generation.Slot, staged.Format), generation.RequestedBy, CancellationToken.None, assetId,
+                FileNameFor(content, generation.Slot, staged.Format), generation.RequestedBy, CancellationToken.None,
                 unlessChangedSince: generation.CreatedAt);
             generation.Status = GenerationStatus.Completed;
             generation.FinishedAt = generation.UpdatedAt = now;
@@ -275,10 +284,7 @@ public sealed class GenerateVideoJob(
         }
         catch
         {
-            foreach (var key in new[] { asset?.StorageKey, poster, captions }.OfType<string>())
-            {
-                store.Delete(key);
-            }
+            await SlotVideos.DeleteQuietlyAsync(store, asset?.StorageKey, poster, captions);
             throw;
         }
         logger.LogInformation(asset.ReplacedAt is null
@@ -370,19 +376,19 @@ public sealed class GenerateVideoJob(
             if (wantPoster && video.ThumbnailUrl is { } thumbnail
                 && await DownloadSmallAsync(thumbnail, MaxPosterBytes, ct) is var image && PosterFormat.Detect(image) is { } format)
             {
-                var key = $"{assetId:N}.poster.{format.Extension}";
-                await store.SaveCompanionAsync(key, image, ct);
+                var key = VideoProbe.PosterKey(assetId, format);
+                await store.SaveCompanionAsync(key, image, format.ContentType, ct);
                 poster = key;
             }
             if (wantCaptions && video.SubtitleUrl is { } subtitles)
             {
                 var srt = System.Text.Encoding.UTF8.GetString(await DownloadSmallAsync(subtitles, MaxCaptionBytes, ct));
                 var key = $"{assetId:N}.captions.vtt";
-                await store.SaveCompanionAsync(key, System.Text.Encoding.UTF8.GetBytes(WebVtt.FromSrt(srt)), ct);
+                await store.SaveCompanionAsync(key, System.Text.Encoding.UTF8.GetBytes(WebVtt.FromSrt(srt)), WebVtt.ContentType, ct);
                 captions = key;
             }
         }
-        catch (Exception e) when (e is HeyGenException or MediaRejectedException or IOException or HttpRequestException)
+        catch (Exception e) when (e is HeyGenException or MediaRejectedException or MediaUnavailableException or IOException or HttpRequestException)
         {
             logger.LogWarning("Generation {GenerationId}: poster or captions not stored yet: {Error}", generation.Id, e.Message);
         }
@@ -413,7 +419,7 @@ public sealed class GenerateVideoJob(
             {
                 using var response = await heygen.DownloadAsync(video.VideoUrl, ct);
                 await using var body = await response.Content.ReadAsStreamAsync(ct);
-                return (await store.StageAsync(body, Options.MaxDownloadBytes, ct), video);
+                return (await store.StageAsync(Guid.NewGuid(), body, Options.MaxDownloadBytes, ct), video);
             }
             catch (HeyGenException e) when (e.Kind == HeyGenErrorKind.LinkExpired && !renewed)
             {

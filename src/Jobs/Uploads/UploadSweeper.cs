@@ -33,17 +33,22 @@ public sealed class UploadSweeper(StudioDb db, MediaStore store, TimeProvider cl
                 continue;
             }
             // Re-checked under the lock: a chunk that arrived meanwhile moved its expiry on.
-            if (await db.UploadSessions.Where(u => u.Id == id && u.ExpiresAt < now).ExecuteDeleteAsync(ct) > 0)
+            var upload = await db.UploadSessions.AsNoTracking().Where(u => u.Id == id).Select(u => new { u.Format, u.AssetId }).SingleOrDefaultAsync(ct);
+            if (upload is not null && await db.UploadSessions.Where(u => u.Id == id && u.ExpiresAt < now).ExecuteDeleteAsync(ct) > 0)
             {
-                MediaStore.Discard(store.UploadPath(id));
+                // A finished upload's bytes are its asset's video now (under the same id in object storage): only the row goes.
+                if (upload.AssetId is null)
+                {
+                    await store.DiscardUploadAsync(id, VideoFormat.FromExtension(upload.Format ?? ""));
+                }
                 removed++;
             }
         }
         // Listed before the live uploads are read: an upload's row is written before its file, so a file listed here whose
         // row is missing below is an orphan.
-        var listed = store.ListTemporary();
+        var listed = await store.ListTemporaryAsync(ct);
         var live = (await db.UploadSessions.AsNoTracking().Where(u => u.AssetId == null).Select(u => u.Id).ToListAsync(ct)).ToHashSet();
-        var orphans = store.SweepTemporary(listed, live, PartAge, now);
+        var orphans = await store.SweepTemporaryAsync(listed, live, PartAge, now);
         if (removed + orphans > 0)
         {
             log.LogInformation("Upload sweep removed {Expired} expired uploads and {Orphans} leftover temporary files", removed, orphans);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using VideoStudio.Core.Data;
+using VideoStudio.Core.Media;
 using VideoStudio.Web.Auth;
 
 namespace VideoStudio.Web.Health;
@@ -15,7 +16,7 @@ public static class HealthEndpoints
     /// <summary>Health checks for load balancers, and one structured log line per request.</summary>
     public static WebApplicationBuilder AddStudioHealth(this WebApplicationBuilder builder)
     {
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<MediaHealthCheck>("media");
         builder.Services.AddHttpLogging(o =>
         {
             // Method, path, status and duration only: query strings and headers may carry tokens.
@@ -48,6 +49,16 @@ public static class HealthEndpoints
             },
         }).AllowAnonymous().WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]));
         return app;
+    }
+
+    /// <summary>The media store (local folder or object storage) says whether it answers; its text names which one it is.</summary>
+    private sealed class MediaHealthCheck(MediaStore store) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+        {
+            var (healthy, description) = await store.CheckAsync(ct);
+            return healthy ? HealthCheckResult.Healthy(description) : HealthCheckResult.Unhealthy(description);
+        }
     }
 
     private sealed class DatabaseHealthCheck(StudioDb db) : IHealthCheck

@@ -4,13 +4,17 @@ using VideoStudio.Core.Data;
 namespace VideoStudio.Web.Live;
 
 /// <summary>
-/// The one LISTEN connection of this web process. Writers in any process send NOTIFY (the database's triggers do it on commit);
-/// this turns each notice into a hub publish. A lost connection is reopened by itself, and since notices sent meanwhile are
-/// gone for good, every open stream is then told to re-read its state.
+/// The one LISTEN connection of this web process. Writers in any process send NOTIFY (the database's triggers do it on commit):
+/// a card changed, or a reader's access may have (membership, session, security stamp). This turns each notice into a hub
+/// publish. A lost connection is reopened by itself, and since notices sent meanwhile are gone for good, every open stream is
+/// then told to re-read its state and re-check its reader's access.
 /// </summary>
 public sealed partial class ChangeListener(LiveHub hub, IConfiguration configuration, ILogger<ChangeListener> logger) : BackgroundService
 {
     public const string Channel = "video_card_changed";
+
+    /// <summary>Carries a user id: that reader's open streams ask again whether they may go on.</summary>
+    public const string AccessChannel = "live_access_changed";
 
     /// <summary>How the connection shows in pg_stat_activity, so an operator (or a test) can find it.</summary>
     public const string ApplicationName = "videostudio-live-listener";
@@ -36,9 +40,9 @@ public sealed partial class ChangeListener(LiveHub hub, IConfiguration configura
             try
             {
                 await using var connection = new NpgsqlConnection(connectionString);
-                connection.Notification += (_, e) => OnNotification(e.Payload);
+                connection.Notification += (_, e) => OnNotification(e.Channel, e.Payload);
                 await connection.OpenAsync(stoppingToken);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {AccessChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
@@ -72,8 +76,13 @@ public sealed partial class ChangeListener(LiveHub hub, IConfiguration configura
         }
     }
 
-    private void OnNotification(string payload)
+    private void OnNotification(string channel, string payload)
     {
+        if (channel == AccessChannel)
+        {
+            hub.ReaderChanged(payload);
+            return;
+        }
         var colon = payload.IndexOf(':');
         if (colon > 0 && Guid.TryParse(payload.AsSpan(0, colon), out var topic))
         {
@@ -85,7 +94,7 @@ public sealed partial class ChangeListener(LiveHub hub, IConfiguration configura
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for card changes on PostgreSQL backend {BackendProcessId}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for card and access changes on PostgreSQL backend {BackendProcessId}")]
     private partial void LogListening(int backendProcessId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The card change listener lost its connection; reconnecting in {DelayMs} ms")]

@@ -1,66 +1,82 @@
-using System.Threading.Channels;
-
 namespace VideoStudio.Web.Live;
 
 /// <summary>
-/// One stream's view of its topic. Notices that arrive while the stream is busy are folded together, so a slow stream
-/// catches up with the latest state instead of replaying every step, and nothing queues without bound.
+/// One stream's view of the hub. Notices that arrive while the stream is busy are folded together, so a slow stream catches up
+/// with the latest state instead of replaying every step, and nothing queues without bound. Kept small: a process holds
+/// thousands of these, each waiting.
 /// </summary>
 public sealed class LiveSubscription : IDisposable
 {
-    private readonly LiveTopic _topic;
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly LiveTopic _everyone;
     private readonly Lock _gate = new();
-    private readonly HashSet<string> _parts = [];
+    private HashSet<string>? _parts;
     private bool _all;
+    private bool _access;
     private bool _heartbeat;
     private long _version;
+    private TaskCompletionSource? _waiting;
 
-    internal LiveSubscription(LiveTopic topic) => _topic = topic;
+    internal LiveSubscription(LiveTopic everyone) => _everyone = everyone;
+
+    /// <summary>The topic of this stream's reader, when it has one.</summary>
+    internal LiveTopic? Reader { get; set; }
 
     /// <summary>Waits for the next change or heartbeat; throws OperationCanceledException when <paramref name="ct"/> fires.</summary>
     public async ValueTask<LiveChange> NextAsync(CancellationToken ct)
     {
         while (true)
         {
-            await _wake.Reader.ReadAsync(ct);
+            Task wake;
             lock (_gate)
             {
-                if (_parts.Count == 0 && !_all && !_heartbeat)
+                if (_parts is { Count: > 0 } || _all || _access || _heartbeat)
                 {
-                    continue;
+                    var change = new LiveChange(_parts is { Count: > 0 } ? [.. _parts] : [], _all, _access, _heartbeat, _version);
+                    _parts?.Clear();
+                    _all = _access = _heartbeat = false;
+                    return change;
                 }
-                var change = new LiveChange([.. _parts], _all, _heartbeat, _version);
-                _parts.Clear();
-                _all = false;
-                _heartbeat = false;
-                return change;
+                _waiting ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                wake = _waiting.Task;
             }
+            await wake.WaitAsync(ct);
         }
     }
 
     /// <summary>
-    /// The state of a part as of <paramref name="version"/> or later, read once for all streams of the topic:
+    /// The state of a part as of <paramref name="version"/> or later, read once for all streams:
     /// a read started after the notice with that version arrived already sees its change.
     /// </summary>
-    public Task<T> ReadAsync<T>(string part, long version, Func<Task<T>> read) => _topic.ReadAsync(part, version, read);
+    public Task<T> ReadAsync<T>(string part, long version, Func<Task<T>> read) => _everyone.ReadAsync(part, version, read);
 
-    internal void Notify(string? part, long version)
+    internal void Notify(string part, long version)
     {
         lock (_gate)
         {
-            if (part is null)
-            {
-                _all = true;
-            }
-            else
-            {
-                _parts.Add(part);
-            }
+            (_parts ??= []).Add(part);
             _version = Math.Max(_version, version);
         }
-        _wake.Writer.TryWrite(true);
+        Wake();
+    }
+
+    internal void NotifyAccess(long version)
+    {
+        lock (_gate)
+        {
+            _access = true;
+            _version = Math.Max(_version, version);
+        }
+        Wake();
+    }
+
+    internal void NotifyAll(long version)
+    {
+        lock (_gate)
+        {
+            _all = _access = true;
+            _version = Math.Max(_version, version);
+        }
+        Wake();
     }
 
     internal void Heartbeat()
@@ -69,17 +85,33 @@ public sealed class LiveSubscription : IDisposable
         {
             _heartbeat = true;
         }
-        _wake.Writer.TryWrite(true);
+        Wake();
     }
 
-    public void Dispose() => _topic.Remove(this);
+    private void Wake()
+    {
+        TaskCompletionSource? waiting;
+        lock (_gate)
+        {
+            waiting = _waiting;
+            _waiting = null;
+        }
+        waiting?.TrySetResult();
+    }
+
+    public void Dispose()
+    {
+        _everyone.Remove(this);
+        Reader?.Remove(this);
+    }
 }
 
-/// <param name="Parts">The parts that changed.</param>
+/// <param name="Parts">The parts that changed, each "&lt;topic&gt;:&lt;part&gt;".</param>
 /// <param name="All">Every part may have changed (notices may have been missed).</param>
+/// <param name="Access">The reader's access may have changed: ask again whether the stream may go on.</param>
 /// <param name="Heartbeat">Time to show the connection is alive.</param>
 /// <param name="Version">Read state at this version or later.</param>
-public sealed record LiveChange(IReadOnlyCollection<string> Parts, bool All, bool Heartbeat, long Version)
+public sealed record LiveChange(IReadOnlyCollection<string> Parts, bool All, bool Access, bool Heartbeat, long Version)
 {
     public bool Touches(string part) => All || Parts.Contains(part);
 }

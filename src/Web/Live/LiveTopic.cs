@@ -1,31 +1,32 @@
 namespace VideoStudio.Web.Live;
 
-/// <summary>The streams of one topic and their shared reads. Removed from the hub with its last stream.</summary>
-internal sealed class LiveTopic(Guid id, LiveHub hub)
+/// <summary>A set of streams (all of them, or one reader's) and the reads they share. A reader's is forgotten with its last stream.</summary>
+internal sealed class LiveTopic(Action<LiveTopic> forget)
 {
     private readonly Lock _gate = new();
     private readonly HashSet<LiveSubscription> _subscriptions = [];
-    private readonly Dictionary<string, (long Version, Task Read)> _reads = [];
+    private readonly Dictionary<string, (long Version, Task Read, bool Aged)> _reads = [];
     private bool _forgotten;
-
-    public Guid Id => id;
 
     public int Count
     {
         get { lock (_gate) return _subscriptions.Count; }
     }
 
-    public LiveSubscription? TryAdd()
+    public void Add(LiveSubscription subscription)
     {
         lock (_gate)
         {
-            if (_forgotten)
-            {
-                return null;
-            }
-            var subscription = new LiveSubscription(this);
             _subscriptions.Add(subscription);
-            return subscription;
+        }
+    }
+
+    /// <summary>False when the topic was just forgotten: the caller makes a new one.</summary>
+    public bool TryAdd(LiveSubscription subscription)
+    {
+        lock (_gate)
+        {
+            return !_forgotten && _subscriptions.Add(subscription);
         }
     }
 
@@ -40,16 +41,38 @@ internal sealed class LiveTopic(Guid id, LiveHub hub)
             }
             _forgotten = true;
         }
-        hub.Forget(this);
+        forget(this);
     }
 
-    public void Notify(string? part, long version)
+    public void Notify(string part, long version)
     {
         lock (_gate)
         {
             foreach (var subscription in _subscriptions)
             {
                 subscription.Notify(part, version);
+            }
+        }
+    }
+
+    public void NotifyAccess(long version)
+    {
+        lock (_gate)
+        {
+            foreach (var subscription in _subscriptions)
+            {
+                subscription.NotifyAccess(version);
+            }
+        }
+    }
+
+    public void NotifyAll(long version)
+    {
+        lock (_gate)
+        {
+            foreach (var subscription in _subscriptions)
+            {
+                subscription.NotifyAll(version);
             }
         }
     }
@@ -61,6 +84,22 @@ internal sealed class LiveTopic(Guid id, LiveHub hub)
             foreach (var subscription in _subscriptions)
             {
                 subscription.Heartbeat();
+            }
+            // Shared reads join streams woken together (and streams that connect meanwhile): one finished before the last
+            // heartbeat will hardly be asked for again, and keeping every part ever read would grow without end.
+            foreach (var (part, shared) in _reads)
+            {
+                if (shared.Read.IsCompleted)
+                {
+                    if (shared.Aged)
+                    {
+                        _reads.Remove(part);
+                    }
+                    else
+                    {
+                        _reads[part] = shared with { Aged = true };
+                    }
+                }
             }
         }
     }
@@ -74,7 +113,7 @@ internal sealed class LiveTopic(Guid id, LiveHub hub)
                 return (Task<T>)shared.Read;
             }
             var started = Task.Run(read);
-            _reads[part] = (version, started);
+            _reads[part] = (version, started, false);
             return started;
         }
     }

@@ -26,7 +26,7 @@ public static class MediaEndpoints
                 return Results.Challenge();
             }
             var dot = file.IndexOf('.');
-            var contentType = dot < 0 ? null : ContentTypeOf(file[(dot + 1)..]);
+            var contentType = dot < 0 ? null : MediaStore.ContentTypeOf(file);
             if (contentType is null || !Guid.TryParseExact(file[..dot], "N", out var assetId))
             {
                 return Results.NotFound();
@@ -41,11 +41,10 @@ public static class MediaEndpoints
             var asset = await assets
                 .Select(a => new { a.Sha256, a.CreatedAt, a.StorageKey, a.OriginalFileName })
                 .SingleOrDefaultAsync(ct);
-            if (asset is null || !File.Exists(store.PathOf(file)))
+            if (asset is null)
             {
                 return Results.NotFound();
             }
-            http.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
             // Played in place; a download is saved under the file's own name (hex and a known extension), never a name an
             // uploader chose.
             var download = http.Request.Query.ContainsKey("download") && file == asset.StorageKey;
@@ -55,16 +54,28 @@ public static class MediaEndpoints
                 // The uploader's name (cleaned when it was received) with the extension the file really has, encoded per RFC 5987.
                 disposition.SetHttpFileName(DownloadName(asset.OriginalFileName, file));
             }
-            http.Response.Headers.ContentDisposition = disposition.ToString();
             // The companions of an asset never change either: the video's hash plus what they are names them.
             var companion = file[(dot + 1)..].Contains('.') ? "-" + file[(dot + 1)..].Replace('.', '-') : "";
-            if (linked)
+            IResult? served;
+            try
             {
-                // The link is the credential: it must not linger in shared caches or be sent on as a referrer.
-                http.Response.Headers.CacheControl = "private, no-store";
+                served = await store.ServeAsync(file, new MediaResponse(contentType, asset.CreatedAt,
+                    new EntityTagHeaderValue($"\"{asset.Sha256[..32]}{companion}\"")), ct);
             }
-            return Results.File(store.PathOf(file), contentType,
-                lastModified: asset.CreatedAt, entityTag: new EntityTagHeaderValue($"\"{asset.Sha256[..32]}{companion}\""), enableRangeProcessing: true);
+            catch (MediaUnavailableException)
+            {
+                // The player tries again by itself; nothing to cache.
+                http.Response.Headers.RetryAfter = "10";
+                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
+            if (served is null)
+            {
+                return Results.NotFound();
+            }
+            // The link is the credential: it must not linger in shared caches or be sent on as a referrer.
+            http.Response.Headers.CacheControl = linked ? "private, no-store" : "private, max-age=31536000, immutable";
+            http.Response.Headers.ContentDisposition = disposition.ToString();
+            return served;
         }).AllowAnonymous();
         return app;
     }
@@ -74,13 +85,4 @@ public static class MediaEndpoints
         var extension = Path.GetExtension(storageKey);
         return originalFileName.EndsWith(extension, StringComparison.OrdinalIgnoreCase) ? originalFileName : originalFileName + extension;
     }
-
-    /// <summary>A video ({id}.mp4), its poster ({id}.poster.jpg) or its captions ({id}.captions.vtt).</summary>
-    private static string? ContentTypeOf(string suffix) => suffix.Split('.') switch
-    {
-        [var video] => VideoFormat.FromExtension(video)?.ContentType,
-        ["poster", var image] => PosterFormat.FromExtension(image)?.ContentType,
-        ["captions", "vtt"] => WebVtt.ContentType,
-        _ => null,
-    };
 }

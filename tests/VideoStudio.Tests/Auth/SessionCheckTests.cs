@@ -50,13 +50,15 @@ public class SessionCheckTests
         var copy = await CopySessionAsync(tenant.Client);
         var id = await tenant.CreateContentAsync();
         await using var stream = await CardStream.OpenAsync(otherDevice, id);
+        await using var otherPage = await CardStream.OpenAsync(copy, "/events");
         await stream.NextCardAsync();
         var account = await tenant.Client.GetDocumentAsync("/account");
 
         var signedOut = await tenant.Client.SubmitAsync(account.QuerySelector<IHtmlFormElement>("#sign-out-everywhere-form")!, []);
 
         Assert.StartsWith("/account/login", signedOut.Headers.Location!.PathAndQueryOf());
-        await stream.EndAsync();
+        Assert.Equal("signed-out", (await stream.EndedAsync()).GetAttribute("data-stream-ended"));
+        Assert.Equal("signed-out", (await otherPage.EndedAsync()).GetAttribute("data-stream-ended"));
         foreach (var client in new[] { tenant.Client, otherDevice, copy })
         {
             Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/content")).StatusCode);
@@ -159,6 +161,19 @@ public class SessionCheckTests
         Assert.Equal("alert", ended.GetAttribute("role"));
         Assert.Contains("You were signed out", ended.TextContent);
         Assert.Equal($"/account/login?returnUrl={Uri.EscapeDataString($"/content/{id}")}", ended.QuerySelector("a")!.GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task A_demoted_site_admin_s_open_stream_ends()
+    {
+        var keeper = await _app.CreateTenantAsync(siteAdmin: true);
+        var demoted = await _app.CreateTenantAsync(siteAdmin: true);
+        await using var stream = await CardStream.OpenAsync(demoted.Client, "/events");
+
+        var businesses = await keeper.Client.GetDocumentAsync("/businesses");
+        await keeper.Client.SubmitAsync((IHtmlFormElement)businesses.QuerySelector($"#site-admins input[value='{demoted.UserId}']")!.Closest("form")!, []);
+
+        Assert.Equal("signed-out", (await stream.EndedAsync()).GetAttribute("data-stream-ended"));
     }
 
     /// <summary>A second client holding the same cookies, as someone who copied them would.</summary>

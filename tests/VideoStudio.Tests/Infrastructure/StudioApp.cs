@@ -52,8 +52,6 @@ public sealed class StudioApp : WebApplicationFactory<Program>
         builder.UseSetting("Studio:PublicUrl", "https://studio.example");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureServices(services => services.ConfigureDbContext<StudioDb>(o => o.AddInterceptors(Outage)));
-        // Streams notice lost access within a second, so tests of it do not wait the production five.
-        builder.UseSetting("Live:AccessCheckInterval", "00:00:01");
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ClientAddressFromHeader>());
     }
 

@@ -12,7 +12,7 @@ public class LiveHubTests
     {
         var clock = new FakeTimeProvider();
         using var hub = NewHub(clock);
-        using var stream = hub.Subscribe(Guid.NewGuid());
+        using var stream = hub.Subscribe();
 
         var next = stream.NextAsync();
         clock.Advance(HeartbeatInterval - TimeSpan.FromTicks(1));
@@ -29,21 +29,24 @@ public class LiveHubTests
     }
 
     [Fact]
-    public async Task A_heartbeat_reaches_the_streams_of_every_content_and_folds_with_a_waiting_change()
+    public async Task A_heartbeat_reaches_every_stream_and_folds_with_a_waiting_change()
     {
         var clock = new FakeTimeProvider();
         using var hub = NewHub(clock);
         var busy = Guid.NewGuid();
-        using var busyStream = hub.Subscribe(busy);
-        using var quietStream = hub.Subscribe(Guid.NewGuid());
+        using var busyStream = hub.Subscribe("reader-1");
+        using var quietStream = hub.Subscribe();
 
         hub.Publish(busy, "long");
+        await quietStream.NextAsync();
         clock.Advance(HeartbeatInterval);
 
         var change = await busyStream.NextAsync();
         Assert.True(change.Heartbeat);
-        Assert.Equal(["long"], change.Parts);
-        Assert.True((await quietStream.NextAsync()).Heartbeat);
+        Assert.Equal([$"{busy}:long"], change.Parts);
+        var quiet = await quietStream.NextAsync();
+        Assert.True(quiet.Heartbeat);
+        Assert.Empty(quiet.Parts);
     }
 
     [Fact]
@@ -53,23 +56,25 @@ public class LiveHubTests
         var before = hub.Version;
 
         hub.Publish(Guid.NewGuid(), "long");
+        hub.ReaderChanged("nobody listening");
         hub.PublishAll();
 
-        Assert.Equal(before + 2, hub.Version);
+        Assert.Equal(before + 3, hub.Version);
     }
 
     [Fact]
-    public async Task Streams_that_end_while_notices_pour_in_leave_nothing_behind_and_their_content_can_be_followed_again()
+    public async Task Streams_that_end_while_notices_pour_in_leave_nothing_behind_and_their_reader_can_be_followed_again()
     {
         using var hub = NewHub();
         var topic = Guid.NewGuid();
-        var streams = Enumerable.Range(0, 200).Select(_ => hub.Subscribe(topic)).ToList();
+        var streams = Enumerable.Range(0, 200).Select(i => hub.Subscribe($"reader-{i % 3}")).ToList();
         using var stopPublishing = new CancellationTokenSource();
         var publisher = Task.Run(() =>
         {
             while (!stopPublishing.IsCancellationRequested)
             {
                 hub.Publish(topic, "long");
+                hub.ReaderChanged("reader-1");
                 hub.PublishAll();
             }
         });
@@ -83,8 +88,8 @@ public class LiveHubTests
         await publisher;
 
         Assert.Equal(0, hub.StreamCount);
-        using var again = hub.Subscribe(topic);
-        hub.Publish(topic, "short");
-        Assert.Equal(["short"], (await again.NextAsync()).Parts);
+        using var again = hub.Subscribe("reader-1");
+        hub.ReaderChanged("reader-1");
+        Assert.True((await again.NextAsync()).Access);
     }
 }

@@ -3,14 +3,18 @@ using static VideoStudio.Tests.Live.LiveTesting;
 
 namespace VideoStudio.Tests.Live;
 
-/// <summary>One stream's view of its content: what it is woken with, and the reads it shares with the other streams.</summary>
+/// <summary>One stream's view of the hub: what it is woken with, and the reads it shares with the other streams.</summary>
 public sealed class LiveSubscriptionTests : IDisposable
 {
     private readonly Guid _topic = Guid.NewGuid();
     private readonly LiveHub _hub = NewHub();
     private readonly LiveSubscription _stream;
 
-    public LiveSubscriptionTests() => _stream = _hub.Subscribe(_topic);
+    public LiveSubscriptionTests() => _stream = _hub.Subscribe(Reader);
+
+    private const string Reader = "reader-1";
+    private string Long => $"{_topic}:long";
+    private string Short => $"{_topic}:short";
 
     public void Dispose()
     {
@@ -27,39 +31,58 @@ public sealed class LiveSubscriptionTests : IDisposable
         _hub.Publish(_topic, "long");
         var change = await _stream.NextAsync();
 
-        Assert.Equal(["long", "short"], change.Parts.Order());
+        Assert.Equal([Long, Short], change.Parts.Order());
         Assert.False(change.All);
+        Assert.False(change.Access);
         Assert.False(change.Heartbeat);
         Assert.Equal(_hub.Version, change.Version);
     }
 
     [Fact]
-    public async Task After_a_change_the_stream_waits_for_its_next_own_notice_and_sees_only_that()
+    public async Task After_a_change_the_stream_waits_for_the_next_notice_and_sees_only_that()
     {
         _hub.Publish(_topic, "long");
         _hub.Publish(_topic, "long");
         await _stream.NextAsync();
 
         var next = _stream.NextAsync();
-        _hub.Publish(Guid.NewGuid(), "long");
         Assert.False(next.IsCompleted);
-        _hub.Publish(_topic, "short");
+        var other = Guid.NewGuid();
+        _hub.Publish(other, "short");
 
-        Assert.Equal(["short"], (await next).Parts);
+        Assert.Equal([$"{other}:short"], (await next).Parts);
+    }
+
+    [Fact]
+    public async Task An_access_notice_reaches_only_the_streams_of_its_reader_and_folds_with_changes()
+    {
+        using var otherReader = _hub.Subscribe("reader-2");
+        using var anonymous = _hub.Subscribe();
+
+        _hub.ReaderChanged(Reader);
+        _hub.Publish(_topic, "long");
+
+        var change = await _stream.NextAsync();
+        Assert.True(change.Access);
+        Assert.Equal([Long], change.Parts);
+        Assert.Equal(_hub.Version, change.Version);
+        Assert.False((await otherReader.NextAsync()).Access);
+        Assert.False((await anonymous.NextAsync()).Access);
     }
 
     [Fact]
     public async Task A_notice_for_everything_touches_every_part_of_every_stream()
     {
-        using var other = _hub.Subscribe(Guid.NewGuid());
+        using var other = _hub.Subscribe();
 
         _hub.PublishAll();
 
         foreach (var change in new[] { await _stream.NextAsync(), await other.NextAsync() })
         {
             Assert.True(change.All);
-            Assert.True(change.Touches("long"));
-            Assert.True(change.Touches("short"));
+            Assert.True(change.Access);
+            Assert.True(change.Touches(Long));
+            Assert.True(change.Touches(Short));
         }
     }
 
@@ -75,16 +98,16 @@ public sealed class LiveSubscriptionTests : IDisposable
     }
 
     [Fact]
-    public async Task Streams_of_one_content_share_one_read_of_a_part_for_the_same_notice()
+    public async Task Streams_share_one_read_of_a_part_for_the_same_notice()
     {
-        using var second = _hub.Subscribe(_topic);
+        using var second = _hub.Subscribe();
         _hub.Publish(_topic, "long");
         var version = (await _stream.NextAsync()).Version;
         Assert.Equal(version, (await second.NextAsync()).Version);
         var reads = new ReadCounter();
 
-        var firstCard = _stream.ReadAsync("long", version, reads.ReadAsync);
-        var secondCard = second.ReadAsync("long", version, reads.ReadAsync);
+        var firstCard = _stream.ReadAsync(Long, version, reads.ReadAsync);
+        var secondCard = second.ReadAsync(Long, version, reads.ReadAsync);
         reads.Finish("card at version " + version);
 
         Assert.Equal("card at version " + version, await firstCard);
@@ -95,16 +118,16 @@ public sealed class LiveSubscriptionTests : IDisposable
     [Fact]
     public async Task A_read_started_before_a_newer_notice_is_not_shared_with_a_stream_woken_by_it()
     {
-        using var second = _hub.Subscribe(_topic);
+        using var second = _hub.Subscribe();
         _hub.Publish(_topic, "long");
         var older = (await _stream.NextAsync()).Version;
         var staleReads = new ReadCounter();
-        var stale = _stream.ReadAsync("long", older, staleReads.ReadAsync);
+        var stale = _stream.ReadAsync(Long, older, staleReads.ReadAsync);
 
         _hub.Publish(_topic, "long");
         var newer = (await second.NextAsync()).Version;
         var freshReads = new ReadCounter();
-        var fresh = second.ReadAsync("long", newer, freshReads.ReadAsync);
+        var fresh = second.ReadAsync(Long, newer, freshReads.ReadAsync);
         staleReads.Finish("before");
         freshReads.Finish("after");
 
@@ -122,8 +145,8 @@ public sealed class LiveSubscriptionTests : IDisposable
         var longReads = new ReadCounter();
         var shortReads = new ReadCounter();
 
-        var longCard = _stream.ReadAsync("long", version, longReads.ReadAsync);
-        var shortCard = _stream.ReadAsync("short", version, shortReads.ReadAsync);
+        var longCard = _stream.ReadAsync(Long, version, longReads.ReadAsync);
+        var shortCard = _stream.ReadAsync(Short, version, shortReads.ReadAsync);
         longReads.Finish("long card");
         shortReads.Finish("short card");
 
@@ -134,13 +157,13 @@ public sealed class LiveSubscriptionTests : IDisposable
     [Fact]
     public async Task A_failed_read_is_not_handed_to_the_next_stream()
     {
-        using var second = _hub.Subscribe(_topic);
+        using var second = _hub.Subscribe();
         _hub.Publish(_topic, "long");
         var version = (await _stream.NextAsync()).Version;
 
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            _stream.ReadAsync<string>("long", version, () => throw new InvalidOperationException("database down")));
-        var retried = await second.ReadAsync("long", version, () => Task.FromResult("card"));
+            _stream.ReadAsync<string>(Long, version, () => throw new InvalidOperationException("database down")));
+        var retried = await second.ReadAsync(Long, version, () => Task.FromResult("card"));
 
         Assert.Equal("card", retried);
     }

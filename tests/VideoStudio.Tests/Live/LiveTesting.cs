@@ -18,4 +18,18 @@ internal static class LiveTesting
         using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         return await subscription.NextAsync(giveUp.Token);
     }
+
+    /// <summary>The stream's first change that matches, skipping others (such as other tests' notices on a shared database).</summary>
+    public static async Task<LiveChange> NextWhenAsync(this LiveSubscription subscription, Func<LiveChange, bool> match)
+    {
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var change = await subscription.NextAsync(giveUp.Token);
+            if (match(change))
+            {
+                return change;
+            }
+        }
+    }
 }

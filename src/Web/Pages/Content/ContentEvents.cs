@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Identity;
+using System.Collections.Frozen;
 using System.Security.Claims;
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using VideoStudio.Core;
@@ -33,193 +33,231 @@ public static class ContentEvents
     }
 }
 
-/// <summary>The streams behind <see cref="ContentEvents"/>: cards of one item, notices of the others.</summary>
+/// <summary>
+/// The streams behind <see cref="ContentEvents"/>: cards of one item, notices of the others. What they send carries nothing of
+/// the viewer, so each changed slot is read and rendered once per process (<see cref="LiveSlot"/>, shared through the hub) and
+/// its bytes go to every stream whose reader may see it; that decision stays with each stream. A stream asks the database
+/// nothing while it waits: it re-checks its reader only when the database says their access may have changed.
+/// </summary>
 public sealed class ContentStreams(
     IServiceScopeFactory scopes, LiveHub hub, PartialRenderer renderer, IHostApplicationLifetime lifetime, TimeProvider clock,
-    IOptions<LiveOptions> liveOptions, ILogger<ContentStreams> logger)
+    IOptions<IdentityOptions> identity)
 {
     private const string CardPartial = "/Pages/Content/_VideoCard.cshtml";
     private const string NoticePartial = "/Pages/Content/_Notice.cshtml";
     private const string SlotStatusPartial = "/Pages/Content/_SlotStatus.cshtml";
     private const string EndedPartial = "/Pages/Content/_StreamEnded.cshtml";
 
+    private static readonly byte[] Heartbeat = LiveStream.Event(ContentEvents.HeartbeatEvent, "");
+
     public async Task<IResult> StartAsync(HttpContext http, Guid? contentId)
     {
         http.Response.Headers["X-Accel-Buffering"] = "no";
-        // The same check the stream repeats while it runs: a current session and membership of the item's business.
-        var refused = http.User.Identity?.IsAuthenticated == true ? await RefusalAsync(http.User, contentId, http.RequestAborted) : LiveRefusal.SignedOut;
+        // The request's cookie was checked against its session by the authentication middleware, as on every request.
+        var reader = http.User.Identity?.IsAuthenticated == true ? Reader.Of(http.User) : null;
+        // Subscribed before anything is read, so a change between the read and the subscription is not lost.
+        var live = hub.Subscribe(reader?.UserId);
+        http.Response.RegisterForDispose(live);
+        var version = hub.Version;
+        LiveRefusal? refused = reader is null ? LiveRefusal.SignedOut : null;
+        var businesses = reader is null ? FrozenSet<Guid>.Empty : await BusinessesOfAsync(live, reader, version);
+        // The current cards first: that heals whatever changed between page render and connect, and every reconnect
+        // (htmx's SSE extension sends no Last-Event-ID to resume from).
+        var cards = new List<LiveSlot>();
+        if (refused is null && contentId is { } id)
+        {
+            foreach (var slot in VideoSlots.All)
+            {
+                var card = await SlotAsync(live, id, slot, version);
+                if (card is null || !businesses.Contains(card.Snapshot.BusinessId))
+                {
+                    refused = LiveRefusal.NoAccess;
+                    break;
+                }
+                cards.Add(card);
+            }
+        }
         if (refused is { } refusal)
         {
             // A browser's EventSource treats any refusal status as a network failure and htmx's extension retries it for
             // ever; an event stream that says why and closes is what it understands. Other callers get the plain 404, the
             // same for a missing item as for someone else's.
             return AcceptsEventStream(http.Request)
-                ? TypedResults.ServerSentEvents(EndedAsync(http, contentId, refusal))
+                ? new LiveStream(EndedAsync(contentId, refusal))
                 : TypedResults.NotFound();
         }
-        var businesses = await BusinessesOfAsync(http.User.UserId(), http.RequestAborted);
-        return TypedResults.ServerSentEvents(EventsAsync(http, contentId, businesses, http.RequestAborted));
+        return new LiveStream(EventsAsync(live, reader!, contentId, businesses, cards, http.RequestAborted));
     }
 
     private static bool AcceptsEventStream(HttpRequest request) =>
         request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
 
-    // Scopes of their own rather than the request's, so a stream open for hours does not hold a DbContext.
-    private async Task<LiveRefusal?> RefusalAsync(ClaimsPrincipal user, Guid? contentId, CancellationToken ct)
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> EndedAsync(Guid? contentId, LiveRefusal refusal)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<StudioDb>();
-        var stampClaim = scope.ServiceProvider.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
-        return !await SessionCheck.IsCurrentAsync(db, user, stampClaim, ct) ? LiveRefusal.SignedOut
-            : contentId is { } id && !await db.ContentVisibleTo(user.UserId()).AnyAsync(c => c.Id == id, ct) ? LiveRefusal.NoAccess
-            : null;
+        yield return await EndedEventAsync(contentId, refusal);
     }
 
-    private async IAsyncEnumerable<SseItem<string>> EndedAsync(HttpContext http, Guid? contentId, LiveRefusal refusal)
-    {
-        yield return await EndedEventAsync(http, contentId, refusal);
-    }
+    private async Task<byte[]> EndedEventAsync(Guid? contentId, LiveRefusal refusal) => LiveStream.Event(ContentEvents.EndedEvent,
+        await renderer.RenderAsync(EndedPartial, new LiveEnded(refusal, contentId is { } id ? $"/content/{id}" : null)));
 
-    private async Task<SseItem<string>> EndedEventAsync(HttpContext http, Guid? contentId, LiveRefusal refusal) =>
-        new(await renderer.RenderAsync(http, EndedPartial, new LiveEnded(refusal, contentId is { } id ? $"/content/{id}" : null)), ContentEvents.EndedEvent);
-
-    private async Task<HashSet<Guid>> BusinessesOfAsync(string userId, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        return (await scope.ServiceProvider.GetRequiredService<StudioDb>().BusinessMembers
-            .Where(m => m.UserId == userId).Select(m => m.BusinessId).ToListAsync(ct)).ToHashSet();
-    }
-
-    private async IAsyncEnumerable<SseItem<string>> EventsAsync(
-        HttpContext http, Guid? contentId, HashSet<Guid> businesses, [EnumeratorCancellation] CancellationToken requestAborted)
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> EventsAsync(
+        LiveSubscription live, Reader reader, Guid? contentId, IReadOnlySet<Guid> businesses, List<LiveSlot> cards,
+        [EnumeratorCancellation] CancellationToken requestAborted)
     {
         // Ending the stream when the app stops lets shutdown finish at once; the browser reconnects (to this node once it
         // is back, or to another) and starts again from the current state.
         using var end = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
-        // Removal from the business, sign-out or demotion ends the stream within Live:AccessCheckInterval.
-        await using var access = LiveAccess.Watch(ct => RefusalAsync(http.User, contentId, ct), liveOptions.Value.AccessCheckInterval, end, logger);
-        // Subscribed before anything is read, so a change between the read and the subscription is not lost.
-        using var cards = contentId is { } id ? hub.Subscribe(id) : null;
-        using var everything = hub.Subscribe(LiveHub.Everything);
         var since = clock.GetUtcNow();
-        var noticed = new Dictionary<string, string?>();
+        var contentBusiness = cards.Count > 0 ? cards[0].Snapshot.BusinessId : (Guid?)null;
+        Dictionary<string, string?>? noticed = null;
+        foreach (var card in cards)
+        {
+            yield return card.Card;
+        }
+        cards.Clear();
 
-        // The current cards first: that heals whatever changed between page render and connect, and every reconnect
-        // (htmx's SSE extension sends no Last-Event-ID to resume from).
-        var cardChange = cards is null ? null : new LiveChange([], All: true, Heartbeat: false, hub.Version);
-        Task<LiveChange>? nextCards = null, nextAnywhere = null;
         while (true)
         {
-            if (cardChange is not null)
-            {
-                if (cardChange.Heartbeat)
-                {
-                    yield return new SseItem<string>("", ContentEvents.HeartbeatEvent);
-                }
-                foreach (var slot in VideoSlots.All.Where(s => cardChange.Touches(s.Key())))
-                {
-                    var snapshot = await cards!.ReadAsync(slot.Key(), cardChange.Version, () => LoadAsync(contentId!.Value, slot));
-                    if (snapshot is null)
-                    {
-                        // The item was deleted.
-                        yield return await EndedEventAsync(http, contentId, LiveRefusal.NoAccess);
-                        yield break;
-                    }
-                    yield return new SseItem<string>(await renderer.RenderAsync(http, CardPartial, snapshot.Card), snapshot.Card.DomId);
-                }
-            }
-
-            nextCards ??= cards?.NextAsync(end.Token).AsTask();
-            nextAnywhere ??= everything.NextAsync(end.Token).AsTask();
-            Task<LiveChange> woke;
             LiveChange change;
             try
             {
-                woke = await Task.WhenAny(nextCards is null ? new[] { nextAnywhere } : new[] { nextCards, nextAnywhere });
-                change = await woke;
+                change = await live.NextAsync(end.Token);
             }
             catch (OperationCanceledException)
             {
-                break;
+                yield break;
             }
-            if (woke == nextCards)
+            if (change.Access)
             {
-                nextCards = null;
-                cardChange = change;
-                continue;
+                // A removal from the business, a sign-out (here or everywhere) or a demotion ends the stream, saying why.
+                businesses = await BusinessesOfAsync(live, reader, change.Version);
+                var refusal = !await IsCurrentAsync(live, reader, change.Version) ? LiveRefusal.SignedOut
+                    : contentBusiness is { } own && !businesses.Contains(own) ? LiveRefusal.NoAccess
+                    : (LiveRefusal?)null;
+                if (refusal is { } refused)
+                {
+                    yield return await EndedEventAsync(contentId, refused);
+                    yield break;
+                }
             }
-            nextAnywhere = null;
-            cardChange = null;
-            if (change.Heartbeat && cards is null)
+            if (change.Heartbeat)
             {
-                yield return new SseItem<string>("", ContentEvents.HeartbeatEvent);
+                yield return Heartbeat;
             }
-            foreach (var part in change.Parts)
+            var parts = change.All && contentId is { } item ? change.Parts.Union(VideoSlots.All.Select(s => Key(item, s))) : change.Parts;
+            foreach (var part in parts)
             {
-                var snapshot = await OtherItemAsync(everything, part, change.Version, contentId, businesses);
-                if (snapshot is null)
+                if (!TryParse(part, out var id, out var slot))
+                {
+                    continue;
+                }
+                var changed = await SlotAsync(live, id, slot, change.Version);
+                if (id == contentId)
+                {
+                    // Deleted, or moved to a business the reader is not in.
+                    if (changed is null || !businesses.Contains(changed.Snapshot.BusinessId))
+                    {
+                        yield return await EndedEventAsync(contentId, LiveRefusal.NoAccess);
+                        yield break;
+                    }
+                    contentBusiness = changed.Snapshot.BusinessId;
+                    yield return changed.Card;
+                    continue;
+                }
+                if (changed is null || !businesses.Contains(changed.Snapshot.BusinessId))
                 {
                     continue;
                 }
                 // Pages other than an item's own show each item's slots as badges (the content list): kept current here.
                 if (contentId is null)
                 {
-                    var status = SlotStatus.Of(snapshot.Card);
-                    yield return new SseItem<string>(await renderer.RenderAsync(http, SlotStatusPartial, status), status.DomId);
+                    yield return changed.Badge;
                 }
-                if (await NoticeAsync(snapshot, part, since, noticed) is { } notice)
+                // A notice for a render or upload that finished or failed since the stream began, once per change.
+                if (changed is { Snapshot: { ChangedAt: { } changedAt, Card.State: CardState.Video or CardState.Failed } } && changedAt >= since
+                    && !((noticed ??= []).TryGetValue(part, out var key) && key == changed.Snapshot.Card.AnnouncementKey)
+                    && await changed.Notice.Value is { } notice)
                 {
-                    yield return new SseItem<string>(await renderer.RenderAsync(http, NoticePartial, notice), ContentEvents.NoticeEvent);
+                    noticed[part] = changed.Snapshot.Card.AnnouncementKey;
+                    yield return notice;
                 }
             }
         }
-        // A stream stopped by shutdown or by the browser just ends (the browser comes back when the app does); one stopped
-        // because its reader lost the right to it says so, and the page stops asking.
-        if (access.Refused is { } refused && !requestAborted.IsCancellationRequested)
-        {
-            yield return await EndedEventAsync(http, contentId, refused);
-        }
     }
 
-    /// <summary>
-    /// The slot a notice names, when it is another item's of the user's businesses; the read is shared by every stream that
-    /// heard the same notice.
-    /// </summary>
-    private async Task<SlotSnapshot?> OtherItemAsync(
-        LiveSubscription everything, string part, long version, Guid? ownContent, HashSet<Guid> businesses)
+    private static string Key(Guid contentId, VideoSlot slot) => $"{contentId}:{slot.Key()}";
+
+    private static bool TryParse(string part, out Guid contentId, out VideoSlot slot)
     {
         var colon = part.IndexOf(':');
-        if (colon < 0 || !Guid.TryParse(part.AsSpan(0, colon), out var contentId) || contentId == ownContent
-            || !VideoSlots.TryParse(part[(colon + 1)..], out var slot))
-        {
-            return null;
-        }
-        var snapshot = await everything.ReadAsync(part, version, () => LoadAsync(contentId, slot));
-        return snapshot is not null && businesses.Contains(snapshot.BusinessId) ? snapshot : null;
+        slot = default;
+        return Guid.TryParse(part.AsSpan(0, Math.Max(colon, 0)), out contentId) && VideoSlots.TryParse(part[(colon + 1)..], out slot);
     }
 
-    /// <summary>A notice for a render or upload that finished or failed since the stream began, once per change.</summary>
-    private async Task<LiveNotice?> NoticeAsync(SlotSnapshot snapshot, string part, DateTimeOffset since, Dictionary<string, string?> noticed)
+    /// <summary>A slot as of <paramref name="version"/>, read and rendered once for every stream of this process.</summary>
+    private Task<LiveSlot?> SlotAsync(LiveSubscription live, Guid contentId, VideoSlot slot, long version) =>
+        live.ReadAsync(Key(contentId, slot), version, () => LoadAsync(contentId, slot));
+
+    private async Task<LiveSlot?> LoadAsync(Guid contentId, VideoSlot slot)
     {
-        var card = snapshot.Card;
-        if (card.State is not (CardState.Video or CardState.Failed) || snapshot.ChangedAt is not { } changedAt || changedAt < since
-            || (noticed.TryGetValue(part, out var key) && key == card.AnnouncementKey))
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StudioDb>();
+        if ((await VideoCard.ReadAsync(db, contentId, [slot], visibleTo: null)).SingleOrDefault() is not { } snapshot)
         {
             return null;
         }
-        noticed[part] = card.AnnouncementKey;
+        var card = snapshot.Card;
+        var status = SlotStatus.Of(card);
+        return new LiveSlot(snapshot,
+            LiveStream.Event(card.DomId, await renderer.RenderAsync(CardPartial, card)),
+            LiveStream.Event(status.DomId, await renderer.RenderAsync(SlotStatusPartial, status)),
+            new Lazy<Task<byte[]?>>(() => NoticeAsync(card)));
+    }
+
+    /// <summary>Asked for only by streams that show the notice, then once for all of them.</summary>
+    private async Task<byte[]?> NoticeAsync(VideoCard card)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var title = await scope.ServiceProvider.GetRequiredService<StudioDb>().Content
             .Where(c => c.Id == card.ContentId).Select(c => c.Title).SingleOrDefaultAsync();
-        return title is null ? null : new LiveNotice(card.ContentId, title, card.Announcement ?? "", card.State == CardState.Failed);
+        return title is null ? null : LiveStream.Event(ContentEvents.NoticeEvent,
+            await renderer.RenderAsync(NoticePartial, new LiveNotice(card.ContentId, title, card.Announcement ?? "", card.State == CardState.Failed)));
     }
 
-    private async Task<SlotSnapshot?> LoadAsync(Guid id, VideoSlot slot)
+    /// <summary>The reader's businesses, read once for all their streams woken by the same notice.</summary>
+    private Task<IReadOnlySet<Guid>> BusinessesOfAsync(LiveSubscription live, Reader reader, long version) =>
+        live.ReadAsync<IReadOnlySet<Guid>>($"businesses:{reader.UserId}", version, async () =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            return (await scope.ServiceProvider.GetRequiredService<StudioDb>().BusinessMembers
+                .Where(m => m.UserId == reader.UserId).Select(m => m.BusinessId).ToListAsync()).ToFrozenSet();
+        });
+
+    /// <summary>Whether the reader's session still stands, asked once for all streams of the same cookie.</summary>
+    private Task<bool> IsCurrentAsync(LiveSubscription live, Reader reader, long version) =>
+        live.ReadAsync(reader.SessionKey(identity.Value), version, async () =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            return await SessionCheck.IsCurrentAsync(scope.ServiceProvider.GetRequiredService<StudioDb>(), reader.User,
+                identity.Value.ClaimsIdentity.SecurityStampClaimType, CancellationToken.None);
+        });
+
+    /// <summary>Who reads a stream. Kept small, as every open stream holds one.</summary>
+    private sealed record Reader(string UserId, ClaimsPrincipal User)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        return (await VideoCard.ReadAsync(scope.ServiceProvider.GetRequiredService<StudioDb>(), id, [slot], visibleTo: null)).SingleOrDefault();
+        public static Reader Of(ClaimsPrincipal user) => new(user.UserId(), user);
+
+        /// <summary>What the cookie's session check depends on: streams with the same answer share one check.</summary>
+        public string SessionKey(IdentityOptions identity) =>
+            $"session:{UserSessions.IdOf(User)}:{User.FindFirstValue(identity.ClaimsIdentity.SecurityStampClaimType)}:{User.HasClaim(AuthExtensions.SiteAdminClaim, "true")}";
     }
 }
+
+/// <summary>One slot as every stream of this process sends it: its state, and its events ready to write.</summary>
+/// <param name="Card">The item's own page: the card.</param>
+/// <param name="Badge">The content list: the slot's badge.</param>
+/// <param name="Notice">Every other page, when a render or upload finished or failed: made on first demand.</param>
+public sealed record LiveSlot(SlotSnapshot Snapshot, byte[] Card, byte[] Badge, Lazy<Task<byte[]?>> Notice);
 
 /// <summary>A render or upload of another item that finished or failed, shown wherever the editor is in the app.</summary>
 public sealed record LiveNotice(Guid ContentId, string Title, string Text, bool Failed);

@@ -32,16 +32,16 @@ public class DeleteModel(StudioDb db, MediaStore media, ILogger<DeleteModel> log
         {
             return NotFound();
         }
-        var files = await db.VideoAssets.Where(a => a.ContentId == id).Select(a => a.StorageKey).ToListAsync(ct);
+        var assets = await db.VideoAssets.AsNoTracking().Where(a => a.ContentId == id).ToListAsync(ct);
         // Assets and generations go with the row (cascading keys); a running generation job finds its row gone and stops.
         await db.Content.Where(c => c.Id == id).ExecuteDeleteAsync(ct);
-        foreach (var file in files)
+        foreach (var file in assets.SelectMany(SlotVideos.KeysOf))
         {
             try
             {
-                media.Delete(file);
+                await media.DeleteAsync(file, CancellationToken.None);
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or MediaUnavailableException)
             {
                 logger.LogWarning(e, "Could not remove the file {File} of deleted content {ContentId}", file, id);
             }

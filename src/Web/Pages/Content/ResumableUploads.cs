@@ -30,7 +30,6 @@ public static class ResumableUploads
     public const string TusVersion = "1.0.0";
     public const string OffsetContentType = "application/offset+octet-stream";
     private const int BufferSize = 1 << 20;
-    private const int WriteBuffer = 256 << 10;
     // A PATCH that runs long records its progress now and then, so a killed process loses at most this much.
     private const long RecordEvery = 32L << 20;
 
@@ -156,12 +155,17 @@ public static class ResumableUploads
         await db.SaveChangesAsync(ct);
         try
         {
-            await File.WriteAllBytesAsync(store.UploadPath(session.Id), [], ct);
+            await store.BeginUploadAsync(session.Id, ct);
         }
         catch (IOException full) when (MediaStore.IsDiskFull(full))
         {
             await ForgetAsync(db, store, session, ct);
             return DiskFull(http, full);
+        }
+        catch (MediaUnavailableException down)
+        {
+            await ForgetAsync(db, store, session, ct);
+            return Unavailable(http, down);
         }
 
         http.Response.Headers["Tus-Resumable"] = TusVersion;
@@ -277,11 +281,14 @@ public static class ResumableUploads
             sizeFeature.MaxRequestBodySize = session.Length - session.Offset;
         }
 
-        var path = store.UploadPath(session.Id);
-        var written = await ReceiveAsync(http, db, session, path, expected, options.Value.StallTimeout, log);
+        var written = await ReceiveAsync(http, db, store, session, expected, options.Value.StallTimeout, log);
         if (written.Refusal is { } refusal)
         {
             return refusal;
+        }
+        if (written.NotVideo)
+        {
+            return await FailAsync(http, db, store, session, MediaStore.NotVideo());
         }
 
         var now = clock.GetUtcNow();
@@ -291,19 +298,6 @@ public static class ResumableUploads
         http.Response.Headers["Upload-Offset"] = session.Offset.ToString(CultureInfo.InvariantCulture);
         http.Response.Headers["Upload-Expires"] = session.ExpiresAt.ToString("R");
 
-        if (written.StartedAt < VideoFormat.HeaderLength && session.Offset >= Math.Min(VideoFormat.HeaderLength, session.Length))
-        {
-            // No reason to carry 2 GB of something that is not a video: the first bytes decide it, as for a single upload.
-            var head = new byte[VideoFormat.HeaderLength];
-            await using (var file = File.OpenRead(path))
-            {
-                var n = await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false);
-                if (VideoFormat.Detect(head.AsSpan(0, n)) is null)
-                {
-                    return await FailAsync(http, db, store, session, MediaStore.NotVideo());
-                }
-            }
-        }
         if (session.Offset < session.Length)
         {
             return Results.NoContent();
@@ -311,127 +305,191 @@ public static class ResumableUploads
         return await FinishAsync(http, db, store, session, options.Value, log);
     }
 
-    private sealed record Received(long StartedAt, IResult? Refusal);
+    private sealed record Received(IResult? Refusal, bool NotVideo = false);
 
     private static async Task<Received> ReceiveAsync(
-        HttpContext http, StudioDb db, UploadSession session, string path, Checksum? expected, TimeSpan stallTimeout, ILogger log)
+        HttpContext http, StudioDb db, MediaStore store, UploadSession session, Checksum? expected, TimeSpan stallTimeout, ILogger log)
     {
         var start = session.Offset;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         using var sha1 = expected is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         var recordedAt = start;
+        UploadWriter? writer = null;
         try
         {
-            // Every piece that arrives counts (a cut connection keeps all of it); the file's own buffer gathers them into
-            // large writes.
-            await using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: WriteBuffer);
-            if (file.Length < start)
+            var format = VideoFormat.FromExtension(session.Format ?? "");
+            var head = 0;
+            if (start == 0)
             {
-                // Bytes the row counts are missing from the file (it was restored from an older copy): the client is told
-                // where the file really ends and sends the rest again from there.
-                session.Offset = file.Length;
-                await RecordOffsetAsync(db, session);
-                http.Response.Headers["Upload-Offset"] = session.Offset.ToString(CultureInfo.InvariantCulture);
-                return new(start, Refuse(http, StatusCodes.Status409Conflict, $"This upload is at byte {session.Offset}; continue from there."));
+                // No reason to store 2 GB of something that is not a video: the first bytes decide it before any is kept,
+                // as for a single upload, and name the container (object storage names the upload's blocks by it).
+                var wanted = (int)Math.Min(VideoFormat.HeaderLength, session.Length);
+                stall.CancelAfter(stallTimeout);
+                head = await http.Request.Body.ReadAtLeastAsync(buffer.AsMemory(0, BufferSize), wanted, throwOnEndOfStream: false, stall.Token);
+                if (head < wanted)
+                {
+                    return new(head == 0 ? null : Refuse(http, StatusCodes.Status400BadRequest, $"The first chunk must hold at least the file's first {wanted} bytes."));
+                }
+                format = VideoFormat.Detect(buffer.AsSpan(0, wanted));
+                if (format is null)
+                {
+                    return new(null, NotVideo: true);
+                }
+                session.Format = format.Extension;
             }
-            if (file.Length > start)
-            {
-                // A process died after writing past the offset it recorded: those bytes were never acknowledged.
-                file.SetLength(start);
-            }
-            file.Seek(start, SeekOrigin.Begin);
-            using var stall = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+            writer = await store.OpenUploadAsync(session.Id, format, start, http.RequestAborted);
+            // Every piece that arrives counts (a cut connection keeps all of it); the writer gathers them into large writes.
+            var read = head;
             while (true)
             {
+                if (read > 0)
+                {
+                    sha1?.AppendData(buffer, 0, read);
+                    await writer.WriteAsync(buffer.AsMemory(0, read), http.RequestAborted);
+                    session.Offset += read;
+                    if (session.Offset - recordedAt >= RecordEvery && expected is null)
+                    {
+                        await writer.FlushAsync(http.RequestAborted);
+                        await RecordOffsetAsync(db, session);
+                        recordedAt = session.Offset;
+                    }
+                }
                 stall.CancelAfter(stallTimeout);
-                var read = await http.Request.Body.ReadAsync(buffer.AsMemory(0, BufferSize), stall.Token);
+                read = await http.Request.Body.ReadAsync(buffer.AsMemory(0, BufferSize), stall.Token);
                 if (read == 0)
                 {
                     break;
                 }
-                sha1?.AppendData(buffer, 0, read);
-                await file.WriteAsync(buffer.AsMemory(0, read), http.RequestAborted);
-                session.Offset += read;
-                if (session.Offset - recordedAt >= RecordEvery && expected is null)
-                {
-                    await file.FlushAsync(http.RequestAborted);
-                    await RecordOffsetAsync(db, session);
-                    recordedAt = session.Offset;
-                }
             }
             if (expected is not null && !expected.Matches(sha1!.GetHashAndReset()))
             {
-                file.SetLength(start);
+                await writer.RewindAsync(start);
                 session.Offset = start;
-                return new(start, Refuse(http, 460, "The chunk arrived damaged (its checksum differs); send it again."));
+                return new(Refuse(http, 460, "The chunk arrived damaged (its checksum differs); send it again."));
             }
-            return new(start, null);
+            await writer.FlushAsync(http.RequestAborted);
+            return new(null);
+        }
+        catch (UploadOffsetMismatchException mismatch)
+        {
+            // Bytes the row counts are missing from the store (it was restored from an older copy): the client is told
+            // where the upload really ends and sends the rest again from there.
+            session.Offset = mismatch.Stored;
+            await RecordOffsetAsync(db, session);
+            http.Response.Headers["Upload-Offset"] = session.Offset.ToString(CultureInfo.InvariantCulture);
+            return new(Refuse(http, StatusCodes.Status409Conflict, $"This upload is at byte {session.Offset}; continue from there."));
         }
         catch (FileNotFoundException)
         {
-            return new(start, Results.StatusCode(StatusCodes.Status410Gone));
+            return new(Results.StatusCode(StatusCodes.Status410Gone));
         }
         catch (IOException full) when (MediaStore.IsDiskFull(full))
         {
             // Only what was recorded counts; the rest of this chunk is given back to the disk.
-            TruncateQuietly(path, recordedAt);
+            if (writer is not null)
+            {
+                await writer.RewindAsync(recordedAt);
+            }
             session.Offset = recordedAt;
-            return new(start, DiskFull(http, full, log));
+            return new(DiskFull(http, full, log));
+        }
+        catch (MediaUnavailableException down)
+        {
+            // What the store confirmed before it stopped answering is kept (all or nothing for a chunk with a checksum).
+            session.Offset = expected is null ? writer?.Durable ?? start : start;
+            await RecordOffsetAsync(db, session);
+            http.Response.Headers["Upload-Offset"] = session.Offset.ToString(CultureInfo.InvariantCulture);
+            return new(Unavailable(http, down, log));
         }
         catch (Exception cut) when (cut is IOException or BadHttpRequestException or OperationCanceledException)
         {
             // The client went away, sent too much or stalled: what arrived whole is kept, so it resumes from there (a chunk
             // with a checksum cannot be vouched for, so all of it is dropped).
-            if (expected is not null)
-            {
-                TruncateQuietly(path, start);
-                session.Offset = start;
-            }
+            session.Offset = await KeepAsync(writer, expected is null ? null : start) ?? start;
             var stalled = cut is OperationCanceledException && !http.RequestAborted.IsCancellationRequested;
             log.LogInformation("Upload {UploadId} chunk ended early at byte {Offset} ({Reason})", session.Id, session.Offset, stalled ? "stalled" : cut.Message);
             await RecordOffsetAsync(db, session);
-            return new(start, stalled
+            return new(stalled
                 ? Refuse(http, StatusCodes.Status408RequestTimeout, "No data arrived for a while, so the server ended this chunk; the upload continues from where it stopped.")
                 : Results.Empty);
         }
         finally
         {
+            if (writer is not null)
+            {
+                await writer.DisposeAsync();
+            }
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
+    /// <summary>After a cut: everything written stays (or only up to <paramref name="rewindTo"/>); the offset the store confirms.</summary>
+    private static async Task<long?> KeepAsync(UploadWriter? writer, long? rewindTo)
+    {
+        if (writer is null)
+        {
+            return null;
+        }
+        if (rewindTo is { } offset)
+        {
+            await writer.RewindAsync(offset);
+            return offset;
+        }
+        try
+        {
+            await writer.FlushAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or MediaUnavailableException)
+        {
+            // What could not be stored was never counted.
+        }
+        return writer.Durable;
+    }
+
     private static async Task RecordOffsetAsync(StudioDb db, UploadSession session)
     {
-        var offset = session.Offset;
+        var (offset, format) = (session.Offset, session.Format);
         await db.UploadSessions.Where(u => u.Id == session.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Offset, offset).SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), CancellationToken.None);
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Offset, offset).SetProperty(u => u.Format, format).SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow),
+                CancellationToken.None);
     }
 
     private static async Task<IResult> FinishAsync(HttpContext http, StudioDb db, MediaStore store, UploadSession session, UploadOptions options, ILogger log)
     {
         var clock = Stopwatch.StartNew();
-        var path = store.UploadPath(session.Id);
-        var assetId = Guid.NewGuid();
         StagedVideo staged;
         try
         {
-            staged = await MediaStore.CheckCompleteAsync(path, options.MaxBytes, CancellationToken.None);
-            staged = await http.RequestServices.GetRequiredService<VideoProbe>().DescribeAsync(staged, assetId, store, CancellationToken.None);
+            staged = await store.CompleteUploadAsync(session.Id, VideoFormat.FromExtension(session.Format ?? ""), session.Length, options.MaxBytes, CancellationToken.None);
+            staged = await http.RequestServices.GetRequiredService<VideoProbe>().DescribeAsync(staged, store, CancellationToken.None);
         }
         catch (MediaRejectedException rejected)
         {
             return await FailAsync(http, db, store, session, rejected);
         }
+        catch (UploadOffsetMismatchException mismatch)
+        {
+            // Part of the file is missing from the store (its blocks expired or were lost): the client sends it again from there.
+            session.Offset = mismatch.Stored;
+            await RecordOffsetAsync(db, session);
+            http.Response.Headers["Upload-Offset"] = session.Offset.ToString(CultureInfo.InvariantCulture);
+            return Refuse(http, StatusCodes.Status409Conflict, $"This upload is at byte {session.Offset}; continue from there.");
+        }
+        catch (MediaUnavailableException down)
+        {
+            // Every byte is still stored; the same last PATCH (empty, at the end of the file) finishes it later.
+            http.Response.Headers["Upload-Offset"] = session.Offset.ToString(CultureInfo.InvariantCulture);
+            return Unavailable(http, down, log);
+        }
+        var assetId = staged.AssetId;
         if (SlotShape.Misfit(session.Slot, staged.Probe) is { } question)
         {
             if (http.Request.Headers[ShapeChoiceHeader] != SlotShape.UseAnyway)
             {
                 // Asked before it becomes current: the whole file stays until the editor answers with an empty last PATCH
                 // that carries the choice, or DELETEs the upload.
-                if (staged.PosterKey is not null)
-                {
-                    store.Delete(staged.PosterKey);
-                }
+                await SlotVideos.DeleteQuietlyAsync(store, staged.PosterKey);
                 http.Response.Headers[ShapeMisfitHeader] = "1";
                 return Refuse(http, StatusCodes.Status422UnprocessableEntity, question);
             }
@@ -444,7 +502,7 @@ public static class ResumableUploads
             session.FinishedAt = DateTimeOffset.UtcNow;
             await db.SaveChangesAsync(CancellationToken.None);
             await SlotVideos.AttachAsync(db, store, session.ContentId, session.Slot, staged, VideoSource.Upload, session.FileName, session.UserId,
-                CancellationToken.None, assetId);
+                CancellationToken.None);
             db.Record(session.BusinessId, session.ContentId, session.Slot, VideoEventLog.Upload, VideoEventLog.Succeeded, session.UserId,
                 staged.SizeBytes, (long)(DateTimeOffset.UtcNow - session.CreatedAt).TotalMilliseconds, assetId: assetId);
             await db.SaveChangesAsync(CancellationToken.None);
@@ -494,7 +552,11 @@ public static class ResumableUploads
     {
         db.UploadSessions.Remove(session);
         await db.SaveChangesAsync(ct);
-        MediaStore.Discard(store.UploadPath(session.Id));
+        // A finished upload's bytes are its asset's video now (under the same id in object storage): only the row goes.
+        if (session.AssetId is null)
+        {
+            await store.DiscardUploadAsync(session.Id, VideoFormat.FromExtension(session.Format ?? ""));
+        }
     }
 
     /// <summary>The caller's own upload only: another user's, or a stranger's, is simply not there.</summary>
@@ -517,17 +579,12 @@ public static class ResumableUploads
         return Refuse(http, StatusCodes.Status507InsufficientStorage, MediaStore.DiskFullMessage);
     }
 
-    private static void TruncateQuietly(string path, long length)
+    private static IResult Unavailable(HttpContext http, MediaUnavailableException down, ILogger? log = null)
     {
-        try
-        {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read);
-            file.SetLength(length);
-        }
-        catch (IOException)
-        {
-            // The next PATCH cuts the file back to the recorded offset anyway.
-        }
+        (log ?? http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ResumableUploads)))
+            .LogError("Media storage did not answer; an upload was paused: {Reason}", down.Message);
+        http.Response.Headers.RetryAfter = "30";
+        return Refuse(http, StatusCodes.Status503ServiceUnavailable, MediaStore.UnavailableMessage);
     }
 
     /// <summary>A refusal in words the dialog shows as they are (plain text, never HTML).</summary>

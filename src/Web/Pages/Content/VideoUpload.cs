@@ -54,6 +54,9 @@ public sealed class VideoUpload(StudioDb db, MediaStore store, VideoProbe probe,
 
     public UploadOptions Options => options.Value;
 
+    public const string SingleUploadUnavailableMessage =
+        "The video store is not answering, so the upload was not saved; your previous video is unchanged. Try again in a minute.";
+
     public async Task<UploadOutcome> ReceiveAsync(HttpContext http, Core.Data.Content content, VideoSlot slot, string userId)
     {
         var clock = Stopwatch.StartNew();
@@ -125,11 +128,10 @@ public sealed class VideoUpload(StudioDb db, MediaStore store, VideoProbe probe,
                 db.Record(content.BusinessId, content.Id, slot, VideoEventLog.Upload, VideoEventLog.Started, userId, request.ContentLength);
                 await db.SaveChangesAsync(http.RequestAborted);
                 var fileName = SafeFileName(disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : disposition.FileName.Value);
-                var staged = await store.StageAsync(section.Body, max, http.RequestAborted);
-                var assetId = Guid.NewGuid();
+                var staged = await store.StageAsync(Guid.NewGuid(), section.Body, max, http.RequestAborted);
                 try
                 {
-                    staged = await probe.DescribeAsync(staged, assetId, store, CancellationToken.None);
+                    staged = await probe.DescribeAsync(staged, store, CancellationToken.None);
                     if (SlotShape.Misfit(slot, staged.Probe) is { } question)
                     {
                         if (!shapeAccepted)
@@ -141,17 +143,14 @@ public sealed class VideoUpload(StudioDb db, MediaStore store, VideoProbe probe,
                 }
                 catch
                 {
-                    MediaStore.Discard(staged.TempPath);
-                    if (staged.PosterKey is not null)
-                    {
-                        store.Delete(staged.PosterKey);
-                    }
+                    await store.DiscardAsync(staged);
+                    await SlotVideos.DeleteQuietlyAsync(store, staged.PosterKey);
                     throw;
                 }
                 VideoAsset asset;
                 try
                 {
-                    asset = await SlotVideos.AttachAsync(db, store, content.Id, slot, staged, VideoSource.Upload, fileName, userId, CancellationToken.None, assetId);
+                    asset = await SlotVideos.AttachAsync(db, store, content.Id, slot, staged, VideoSource.Upload, fileName, userId, CancellationToken.None);
                 }
                 catch (Exception down) when (IsDatabaseUnavailable(down))
                 {
@@ -184,6 +183,12 @@ public sealed class VideoUpload(StudioDb db, MediaStore store, VideoProbe probe,
             log.LogError(full, "Media storage is out of space; an upload for content {ContentId} {Slot} was refused", content.Id, slot.Key());
             await RecordAsync(content, slot, VideoEventLog.Failed, userId, request.ContentLength, clock, "disk_full");
             return new(null, MediaStore.DiskFullMessage, StatusCodes.Status507InsufficientStorage);
+        }
+        catch (MediaUnavailableException down)
+        {
+            log.LogError("Media storage did not answer; an upload for content {ContentId} {Slot} was refused: {Reason}", content.Id, slot.Key(), down.Message);
+            await RecordAsync(content, slot, VideoEventLog.Failed, userId, request.ContentLength, clock, "store_unavailable");
+            return new(null, SingleUploadUnavailableMessage, StatusCodes.Status503ServiceUnavailable);
         }
         catch (Exception broken) when (broken is IOException or BadHttpRequestException or OperationCanceledException)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using AngleSharp.Dom;
 using Microsoft.AspNetCore.Hosting;
@@ -129,6 +130,85 @@ public class ContentEventsTests
         Assert.Equal("delete-dialog", card.QuerySelector("#video-card-long-delete")!.GetAttribute("data-opens"));
         Assert.Null(card.QuerySelector("form, input[name=__RequestVerificationToken]"));
         Assert.False(stream.Response.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task Every_stream_of_an_item_gets_the_same_card_rendered_once_for_all_of_them()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        var host = SecondInstance.Value;
+        // Once listening, the process has every stream re-read; that must not fall into the count below.
+        await ListeningBackendAsync(host.Services.GetRequiredService<ChangeListener>());
+        var streams = new List<CardStream>();
+        for (var i = 0; i < 3; i++)
+        {
+            var viewer = host.CreateBrowserlessClient();
+            await viewer.SignInAsync(tenant.Email, tenant.Password);
+            var stream = await CardStream.OpenAsync(viewer, id);
+            await stream.CardWhenAsync("video-card-short", _ => true);
+            streams.Add(stream);
+        }
+        using var renders = new RenderCounter(host.Services);
+
+        await _app.WithDbAsync(db => db.Content.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.VideoLongUrl, "/media/seen-by-all.mp4")));
+
+        var cards = new List<string>();
+        foreach (var stream in streams)
+        {
+            cards.Add((await stream.CardWhenAsync("video-card-long", c => c.QuerySelector("video") is not null)).OuterHtml);
+            await stream.DisposeAsync();
+        }
+        Assert.Single(cards.Distinct());
+        Assert.Equal(1, renders.Of("/Pages/Content/_VideoCard.cshtml"));
+    }
+
+    [Fact]
+    public async Task A_stream_never_receives_a_card_badge_or_notice_of_a_business_its_reader_is_not_in()
+    {
+        var ours = await _app.CreateTenantAsync();
+        var theirs = await _app.CreateTenantAsync();
+        var ourItem = await ours.CreateContentAsync("Ours to see");
+        var theirItem = await theirs.CreateContentAsync("Theirs alone");
+        await using var ourList = await CardStream.OpenAsync(ours.Client, "/events");
+        await using var ourPage = await CardStream.OpenAsync(ours.Client, ourItem);
+        await ourPage.CardWhenAsync("video-card-short", _ => true);
+        // Their own page is open in the same process, so their card is rendered here too.
+        await using var theirPage = await CardStream.OpenAsync(theirs.Client, theirItem);
+        await theirPage.CardWhenAsync("video-card-short", _ => true);
+
+        await _app.Seed.GenerationAsync(theirItem, VideoSlot.Long, GenerationStatus.Failed, g => g.ErrorMessage = "Theirs failed.");
+        await theirPage.CardWhenAsync("video-card-long", c => c.GetAttribute("data-state") == "failed");
+        await _app.Seed.GenerationAsync(ourItem, VideoSlot.Long, GenerationStatus.Failed, g => g.ErrorMessage = "Ours failed.");
+
+        var seen = new List<string>();
+        await ourPage.CardWhenAsync("video-card-long", c => c.GetAttribute("data-state") == "failed", c => seen.Add(c.OuterHtml));
+        while (true)
+        {
+            var item = await ourList.NextAsync();
+            seen.Add(item.Data);
+            if (item.EventType == "notice")
+            {
+                break;
+            }
+        }
+        Assert.Contains(seen, e => e.Contains("Ours failed.", StringComparison.Ordinal));
+        Assert.DoesNotContain(seen, e => e.Contains(theirItem.ToString("N"), StringComparison.Ordinal) || e.Contains(theirItem.ToString(), StringComparison.Ordinal)
+            || e.Contains("Theirs", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_stream_whose_item_moves_to_a_business_its_reader_is_not_in_says_so_and_ends()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var elsewhere = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        await using var stream = await CardStream.OpenAsync(tenant.Client, id);
+        await stream.CardWhenAsync("video-card-short", _ => true);
+
+        await _app.WithDbAsync(db => db.Content.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.BusinessId, elsewhere.BusinessId)));
+
+        Assert.Equal("no-access", (await stream.EndedAsync()).GetAttribute("data-stream-ended"));
     }
 
     [Fact]
@@ -267,6 +347,40 @@ public class ContentEventsTests
 
         Assert.Equal("heartbeat", next.EventType);
         Assert.Equal("", next.Data);
+    }
+
+    /// <summary>Counts the partials one host renders for its streams, from its own meter.</summary>
+    private sealed class RenderCounter : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _renders = new();
+
+        public RenderCounter(IServiceProvider host)
+        {
+            var meters = host.GetRequiredService<IMeterFactory>();
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == PartialRenderer.MeterName && instrument.Meter.Scope == meters)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "view" && tag.Value is string view)
+                    {
+                        _renders.AddOrUpdate(view, (int)value, (_, n) => n + (int)value);
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public int Of(string view) => _renders.GetValueOrDefault(view);
+
+        public void Dispose() => _listener.Dispose();
     }
 
     /// <summary>Signs in and keeps only the sign-in cookie, as a browser whose antiforgery cookie has expired.</summary>
