@@ -166,14 +166,18 @@ echo
 echo "== 2. PostgreSQL stopped for $DB_OUTAGE s during a generation, two uploads and a live stream =="
 # Old videos on the upload item first, so "the old video is intact" can be checked.
 upload() { curl -sS -o "$WORK/upload-$1.html" -w '%{http_code} %{time_total}' ${3:+--limit-rate "$3"} -b "$JAR" -H "HX-Request: true" \
-  -H "RequestVerificationToken: $TOKEN" -F "file=@$2;type=video/mp4" "$WEB/content/$UPLOAD_CONTENT/upload/$1" || true; }
-FIXTURE="$REPO_ROOT/tests/fixtures/sample-16x9.mp4"
-upload long "$FIXTURE" >/dev/null; upload short "$FIXTURE" >/dev/null
+  -H "RequestVerificationToken: $TOKEN" -F "file=@$2" "$WEB/content/$UPLOAD_CONTENT/upload/$1" || true; }
+# Real videos of each slot's shape: every upload is read by ffprobe, and a landscape video for the 9:16 slot would only be
+# asked about, never stored.
+LANDSCAPE="$REPO_ROOT/tests/fixtures/sample-16x9.mp4"
+PORTRAIT="$REPO_ROOT/tests/fixtures/sample-9x16.webm"
+upload long "$LANDSCAPE" >/dev/null; upload short "$PORTRAIT" >/dev/null
 OLD_LONG=$(current_asset "$UPLOAD_CONTENT" long); OLD_SHORT=$(current_asset "$UPLOAD_CONTENT" short)
-# Valid MP4 magic bytes, then padding: sized so that at the given rate, upload A ends after the database is back and
-# upload B while it is still down.
-big_file() { cp "$FIXTURE" "$2"; head -c $(($1 * 1048576 - $(stat -c %s "$FIXTURE"))) /dev/zero >> "$2"; }
-big_file 36 "$WORK/a.mp4"; big_file 8 "$WORK/b.mp4"
+[ -n "$OLD_LONG" ] && [ -n "$OLD_SHORT" ] || { echo "The first uploads were refused: $(words < "$WORK/upload-long.html") $(words < "$WORK/upload-short.html")" >&2; exit 1; }
+# The fixture, then padding (which ffprobe reads past): sized so that at the given rate, upload A ends after the database
+# is back and upload B while it is still down.
+big_file() { cp "$1" "$3"; head -c $(($2 * 1048576 - $(stat -c %s "$1"))) /dev/zero >> "$3"; }
+big_file "$LANDSCAPE" 36 "$WORK/a.mp4"; big_file "$PORTRAIT" 8 "$WORK/b.webm"
 
 STREAM_LOG="$WORK/stream.log"; : > "$STREAM_LOG"
 STREAM_DEADLINE=$(later 150)
@@ -204,7 +208,7 @@ for _ in $(seq 1 50); do grep -q 'id="video-card-short"' "$STREAM_LOG" && break;
 
 GEN2=$(press Generate "$GEN_CONTENT" short)
 upload long "$WORK/a.mp4" 2M > "$WORK/upload-a.result" & UPLOAD_A=$!
-upload short "$WORK/b.mp4" 1M > "$WORK/upload-b.result" & UPLOAD_B=$!
+upload short "$WORK/b.webm" 1M > "$WORK/upload-b.result" & UPLOAD_B=$!
 sleep 2
 echo "generation $GEN2 is $(status_of "$GEN2"); uploads A (36 MiB at 2 MiB/s, long) and B (8 MiB at 1 MiB/s, short) running"
 STOP_AT=$(now)

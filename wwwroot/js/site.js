@@ -21,6 +21,8 @@
         if (!opener) return;
         var dialog = document.getElementById(opener.dataset.opens);
         if (!dialog) return;
+        // An opener may be a link to a page with the same form, for browsers without this script.
+        e.preventDefault();
         dialog.querySelectorAll("[data-fill]").forEach(function (field) {
             var value = opener.getAttribute("data-" + field.dataset.fill) || "";
             if (field instanceof HTMLInputElement) field.value = value; else field.textContent = value;
@@ -40,8 +42,16 @@
         if (!back && card) back = firstAction(card);
         if (back) back.focus();
     }, true);
+    // A dialog's action closes it once it succeeded; a refusal stays in the dialog, beside what was entered.
     document.addEventListener("htmx:afterRequest", function (e) {
-        if (e.target.hasAttribute && e.target.hasAttribute("data-closes-dialog")) e.target.closest("dialog").close();
+        var status = e.detail.xhr ? e.detail.xhr.status : 0;
+        if (!e.target.hasAttribute || !e.target.hasAttribute("data-closes-dialog") || status < 200 || status > 299) return;
+        if (e.target instanceof HTMLFormElement) e.target.reset();
+        e.target.closest("dialog").close();
+    });
+    document.addEventListener("click", function (e) {
+        var dismiss = e.target.closest && e.target.closest("[data-dismiss-dialog]");
+        if (dismiss) dismiss.closest("dialog").close();
     });
 
     // A card's first action (Upload), ahead of a button in a notice such as Undo.

@@ -49,7 +49,8 @@
     function buttons(form, uploading, paused) {
         form.querySelector("[data-pause-upload]").hidden = !uploading || paused;
         form.querySelector("[data-resume-upload]").hidden = !paused;
-        form.querySelector("[data-use-anyway]").hidden = true;
+        form.querySelector("[data-question]").hidden = true;
+        form.querySelector(".dialog-actions").hidden = false;
         form.querySelector("button[type=submit]").hidden = uploading;
         form.querySelector(".upload-progress").hidden = !uploading;
     }
@@ -157,13 +158,15 @@
         }
     }
 
+    // The question and its two answers replace the dialog's own buttons until the editor chooses.
     function ask(state, question) {
         var form = state.form;
         buttons(form, true, true);
-        form.querySelector("[data-resume-upload]").hidden = true;
-        form.querySelector("[data-use-anyway]").hidden = false;
         say(state, "Uploaded; waiting for your choice.");
-        showError(form, question);
+        form.querySelector("[data-question-text]").textContent = question;
+        form.querySelector(".dialog-actions").hidden = true;
+        form.querySelector("[data-question]").hidden = false;
+        form.querySelector("[data-use-anyway]").focus();
     }
 
     function stop(state, message) {
@@ -222,8 +225,8 @@
             say(state, "Paused at " + form.querySelector("progress").value + "%.");
         } else if (state && e.target.closest("[data-use-anyway]")) {
             state.shapeChoice = "use-anyway";
-            showError(form, "");
             buttons(form, true, false);
+            form.querySelector("[data-pause-upload]").focus();
             run(state);
         } else if (state && e.target.closest("[data-resume-upload]")) {
             state.paused = false;

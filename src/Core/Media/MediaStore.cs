@@ -59,7 +59,8 @@ public abstract class MediaStore
 
     public static string StorageKey(Guid assetId, VideoFormat format) => $"{assetId:N}.{format.Extension}";
 
-    /// <summary>What a key holds by its name: a video ({id}.mp4), its poster ({id}.poster.jpg) or its captions ({id}.captions.vtt); null for anything else.</summary>
+    /// <summary>What a key holds by its name: a video ({id}.mp4), its poster ({id}.poster.jpg) or its captions ({id}.captions.vtt from
+    /// HeyGen, {id}.captions.{stamp}.vtt attached by an editor); null for anything else.</summary>
     public static string? ContentTypeOf(string storageKey)
     {
         var dot = storageKey.IndexOf('.');
@@ -68,6 +69,7 @@ public abstract class MediaStore
             [var video] => VideoFormat.FromExtension(video)?.ContentType,
             ["poster", var image] => PosterFormat.FromExtension(image)?.ContentType,
             ["captions", "vtt"] => WebVtt.ContentType,
+            ["captions", var stamp, "vtt"] when WebVtt.IsStamp(stamp) => WebVtt.ContentType,
             _ => null,
         };
     }

@@ -344,9 +344,19 @@ public sealed class GenerateVideoJob(
         }
         var (poster, captions) = await StoreCompanionsAsync(generation, asset.Id, video, asset.PosterKey is null, asset.CaptionsKey is null);
         asset.PosterKey ??= poster;
-        asset.CaptionsKey ??= captions;
         asset.DurationSeconds ??= video.Duration;
         await db.SaveChangesAsync(CancellationToken.None);
+        if (captions is not null)
+        {
+            // Only where the asset still has none: captions an editor attached meanwhile are their explicit choice and stay.
+            var taken = await db.VideoAssets.Where(a => a.Id == asset.Id && a.CaptionsKey == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.CaptionsKey, captions), CancellationToken.None);
+            if (taken == 0)
+            {
+                await store.DeleteAsync(captions, CancellationToken.None);
+            }
+            asset.CaptionsKey ??= captions;
+        }
         CaptionsLaterIfMissing(generation, asset);
     }
 
@@ -382,7 +392,7 @@ public sealed class GenerateVideoJob(
             }
             if (wantCaptions && video.SubtitleUrl is { } subtitles)
             {
-                var srt = System.Text.Encoding.UTF8.GetString(await DownloadSmallAsync(subtitles, MaxCaptionBytes, ct));
+                var srt = System.Text.Encoding.UTF8.GetString(await DownloadSmallAsync(subtitles, WebVtt.MaxBytes, ct));
                 var key = $"{assetId:N}.captions.vtt";
                 await store.SaveCompanionAsync(key, System.Text.Encoding.UTF8.GetBytes(WebVtt.FromSrt(srt)), WebVtt.ContentType, ct);
                 captions = key;
@@ -396,7 +406,6 @@ public sealed class GenerateVideoJob(
     }
 
     private const long MaxPosterBytes = 10 << 20;
-    private const long MaxCaptionBytes = 1 << 20;
 
     private async Task<byte[]> DownloadSmallAsync(string url, long maxBytes, CancellationToken ct)
     {

@@ -8,6 +8,7 @@ public static class ContentFeature
         builder.Services.AddScoped<VideoUpload>();
         builder.Services.AddScoped<GenerationStart>();
         builder.Services.AddScoped<VersionActions>();
+        builder.Services.AddScoped<VideoCaptions>();
         builder.Services.AddSingleton<ContentStreams>();
         return builder;
     }

@@ -133,9 +133,9 @@ public static class ResumableUploads
         }
 
         var now = clock.GetUtcNow();
-        if (await OverLimitAsync(http, db, content.BusinessId, userId, length, options.Value, now) is { } limited)
+        if (await UploadLimits.CheckAsync(db, content.BusinessId, userId, length, options.Value, now, ct) is { } limited)
         {
-            return limited;
+            return Refuse(http, limited.Status, limited.Message);
         }
         var session = new UploadSession
         {
@@ -171,31 +171,6 @@ public static class ResumableUploads
         http.Response.Headers["Tus-Resumable"] = TusVersion;
         http.Response.Headers["Upload-Expires"] = session.ExpiresAt.ToString("R");
         return Results.Created(http.GetEndpoint()?.Metadata.GetMetadata<TusPrefix>()?.Value + UploadUrl(session.Id), null);
-    }
-
-    /// <summary>The business's storage quota and the user's number of uploads under way, said in plain words when reached.</summary>
-    private static async Task<IResult?> OverLimitAsync(HttpContext http, StudioDb db, Guid businessId, string userId, long length, UploadOptions options, DateTimeOffset now)
-    {
-        var ct = http.RequestAborted;
-        var active = now - options.StallTimeout;
-        var running = await db.UploadSessions.CountAsync(u => u.UserId == userId && u.AssetId == null && u.UpdatedAt > active, ct);
-        if (running >= options.MaxConcurrentPerUser)
-        {
-            return Refuse(http, StatusCodes.Status429TooManyRequests,
-                $"You already have {running} uploads under way. Wait for one to finish, or cancel one, then try again.");
-        }
-        if (options.BusinessQuotaBytes <= 0)
-        {
-            return null;
-        }
-        var kept = await db.VideoAssets.Where(a => a.RemovedAt == null && db.Content.Any(c => c.Id == a.ContentId && c.BusinessId == businessId))
-            .SumAsync(a => (long?)a.SizeBytes, ct) ?? 0;
-        var arriving = await db.UploadSessions.Where(u => u.BusinessId == businessId && u.AssetId == null).SumAsync(u => (long?)u.Length, ct) ?? 0;
-        var used = kept + arriving;
-        return used + length <= options.BusinessQuotaBytes ? null
-            : Refuse(http, StatusCodes.Status413PayloadTooLarge,
-                $"This business has used {MediaStore.FormatBytes(used)} of its {MediaStore.FormatBytes(options.BusinessQuotaBytes)} of storage and this file needs " +
-                $"{MediaStore.FormatBytes(length)}. Remove earlier versions in History, or ask your administrator for more space.");
     }
 
     private static async Task<IResult> HeadAsync(string uploadId, HttpContext http, StudioDb db, TimeProvider clock)

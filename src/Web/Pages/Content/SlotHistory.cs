@@ -16,6 +16,10 @@ public sealed record HistoryVersion(
     /// <summary>When it was made current again by a restore or Undo; none when it has been current since it was made.</summary>
     public DateTimeOffset? RestoredAt { get; init; }
 
+    /// <summary>Its WebVTT captions (HeyGen's, or a file an editor attached to this version).</summary>
+    public string? CaptionsKey { get; init; }
+    public string? CaptionsUrl => State == VersionState.Removed || CaptionsKey is null ? null : SlotVideos.UrlOf(CaptionsKey);
+
     public string? Url => State == VersionState.Removed ? null : SlotVideos.UrlOf(StorageKey);
     public string? PosterUrl => State == VersionState.Removed || PosterKey is null ? null : SlotVideos.UrlOf(PosterKey);
     public string? DownloadUrl => Url is null ? null : Url + "?download=1";
@@ -42,6 +46,8 @@ public sealed record HistoryEntry(
         (VideoEventLog.Undo, _) => $"Undo: brought back {Named}",
         (VideoEventLog.Remove, _) when By is null => $"Removed after the retention period: {Named}",
         (VideoEventLog.Remove, _) => $"Deleted for good: {Named}",
+        (VideoCaptions.Kind, VideoEventLog.Succeeded) => $"Captions attached to {Named}",
+        (VideoCaptions.Kind, _) => $"Captions for {Named} refused ({Reason})",
         _ => $"{Kind} {Outcome}",
     };
 
@@ -95,6 +101,7 @@ public sealed record SlotHistory(Guid ContentId, VideoSlot Slot, IReadOnlyList<H
                 v.a.SizeBytes, v.By, v.a.CreatedAt, StateOf(v.a), v.a.RemovedAt ?? v.a.DeletedAt ?? v.a.ReplacedAt, v.Excerpt, v.Avatar, v.Voice)
             {
                 RestoredAt = v.a.CurrentSince is { } since && since != v.a.CreatedAt ? since : null,
+                CaptionsKey = v.a.CaptionsKey,
             }).ToList(),
             trail.Select(t => new HistoryEntry(t.e.Id, t.e.Kind, t.e.Outcome, t.By, t.e.At, t.e.DurationMs, t.e.Bytes, t.e.ErrorKind,
                 (t.e.AssetId ?? t.RenderAsset) is { } asset && names.TryGetValue(asset, out var name) ? name : null, t.VideoId, t.JobId)).ToList());

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
 using VideoStudio.Core;
@@ -92,6 +93,7 @@ public sealed class VideoUpload(StudioDb db, MediaStore store, VideoProbe probe,
             return tokenChecked ? new(null, "Choose a video file to upload.", StatusCodes.Status422UnprocessableEntity) : Expired;
         }
 
+        UploadSession? underWay = null;
         try
         {
             var shapeAccepted = false;
@@ -125,10 +127,25 @@ public sealed class VideoUpload(StudioDb db, MediaStore store, VideoProbe probe,
                 {
                     continue;
                 }
+                var fileName = SafeFileName(disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : disposition.FileName.Value);
+                var now = DateTimeOffset.UtcNow;
+                // The multipart framing is counted with the file: a few hundred bytes, never more than FramingAllowance.
+                var length = request.ContentLength ?? 0;
+                if (await UploadLimits.CheckAsync(db, content.BusinessId, userId, length, options.Value, now, http.RequestAborted) is { } limited)
+                {
+                    await RecordAsync(content, slot, VideoEventLog.Failed, userId, request.ContentLength, clock, limited.Kind);
+                    return new(null, limited.Message, limited.Status);
+                }
+                underWay = new UploadSession
+                {
+                    Id = Guid.NewGuid(), BusinessId = content.BusinessId, ContentId = content.Id, Slot = slot, UserId = userId, FileName = fileName,
+                    Length = length, CreatedAt = now, UpdatedAt = now, ExpiresAt = now + options.Value.Expiry,
+                };
+                db.UploadSessions.Add(underWay);
                 db.Record(content.BusinessId, content.Id, slot, VideoEventLog.Upload, VideoEventLog.Started, userId, request.ContentLength);
                 await db.SaveChangesAsync(http.RequestAborted);
-                var fileName = SafeFileName(disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : disposition.FileName.Value);
-                var staged = await store.StageAsync(Guid.NewGuid(), section.Body, max, http.RequestAborted);
+                var body = new UploadLimits.Arriving(section.Body, () => TouchAsync(underWay.Id), options.Value.StallTimeout / 3);
+                var staged = await store.StageAsync(Guid.NewGuid(), body, max, http.RequestAborted);
                 try
                 {
                     staged = await probe.DescribeAsync(staged, store, CancellationToken.None);
@@ -196,6 +213,37 @@ public sealed class VideoUpload(StudioDb db, MediaStore store, VideoProbe probe,
             await RecordAsync(content, slot, VideoEventLog.Failed, userId, request.ContentLength, clock, "interrupted");
             log.LogInformation("Upload for content {ContentId} {Slot} was interrupted after {Ms} ms: {Reason}", content.Id, slot.Key(), clock.ElapsedMilliseconds, broken.Message);
             return new(null, "The upload was interrupted before the whole file arrived. Your previous video is unchanged; try again.", StatusCodes.Status400BadRequest);
+        }
+        finally
+        {
+            if (underWay is not null)
+            {
+                await ForgetAsync(underWay.Id);
+            }
+        }
+    }
+
+    /// <summary>The upload still arrives, so it goes on counting as under way; while PostgreSQL is away it simply stops counting.</summary>
+    private async Task TouchAsync(Guid uploadId)
+    {
+        try
+        {
+            await db.UploadSessions.Where(u => u.Id == uploadId).ExecuteUpdateAsync(s => s.SetProperty(u => u.UpdatedAt, DateTimeOffset.UtcNow), CancellationToken.None);
+        }
+        catch (Exception down) when (IsDatabaseUnavailable(down))
+        {
+        }
+    }
+
+    /// <summary>No longer under way, whatever the outcome; a row left by a database outage or a killed process goes with the sweep at its expiry.</summary>
+    private async Task ForgetAsync(Guid uploadId)
+    {
+        try
+        {
+            await db.UploadSessions.Where(u => u.Id == uploadId).ExecuteDeleteAsync(CancellationToken.None);
+        }
+        catch (Exception down) when (IsDatabaseUnavailable(down))
+        {
         }
     }
 
