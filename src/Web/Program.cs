@@ -3,6 +3,7 @@ using VideoStudio.Core.Data;
 using VideoStudio.Core.Media;
 using VideoStudio.HeyGenSimulator;
 using VideoStudio.Jobs;
+using VideoStudio.Web.Api;
 using VideoStudio.Web.Auth;
 using VideoStudio.Web.Health;
 using VideoStudio.Web.Jobs;
@@ -43,6 +44,7 @@ builder.AddStudioAuth();
 builder.AddStudioMail();
 builder.AddLive();
 builder.AddContentFeature();
+builder.AddStudioApi();
 builder.AddStudioHealth();
 builder.AddStudioJobs();
 builder.AddHeyGenSimulator();
@@ -65,6 +67,7 @@ app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
+app.UseStudioApi();
 
 app.MapStudioHealth();
 // A worker-only process (Studio:ServePages=false) answers health checks and runs jobs, nothing else.
@@ -73,6 +76,7 @@ if (roles.ServePages)
     app.MapRazorPages();
     app.MapContentEvents();
     app.MapResumableUploads();
+    app.MapStudioApi();
     app.MapMedia();
     app.MapHeyGenWebhook();
     app.MapJobsDashboard();

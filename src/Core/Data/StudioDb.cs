@@ -20,6 +20,10 @@ public class StudioDb(DbContextOptions<StudioDb> options)
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<ApiIdempotencyKey> ApiIdempotencyKeys => Set<ApiIdempotencyKey>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {
@@ -28,6 +32,8 @@ public class StudioDb(DbContextOptions<StudioDb> options)
         configuration.Properties<MemberRole>().HaveConversion<SnakeCaseEnumConverter<MemberRole>>();
         configuration.Properties<IntegrationStatus>().HaveConversion<SnakeCaseEnumConverter<IntegrationStatus>>();
         configuration.Properties<GenerationStatus>().HaveConversion<SnakeCaseEnumConverter<GenerationStatus>>();
+        configuration.Properties<ApiScope>().HaveConversion<SnakeCaseEnumConverter<ApiScope>>();
+        configuration.Properties<WebhookDeliveryStatus>().HaveConversion<SnakeCaseEnumConverter<WebhookDeliveryStatus>>();
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -167,6 +173,48 @@ public class StudioDb(DbContextOptions<StudioDb> options)
             e.HasIndex(u => u.ExpiresAt);
             e.Property(u => u.FileName).HasMaxLength(255);
             e.Property(u => u.Format).HasMaxLength(10);
+        });
+
+        builder.Entity<ApiToken>(e =>
+        {
+            e.ToTable("api_tokens");
+            e.HasOne<Business>().WithMany().HasForeignKey(t => t.BusinessId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(t => t.TokenHash).IsUnique();
+            e.HasIndex(t => t.BusinessId);
+            e.Property(t => t.Name).HasMaxLength(100);
+            e.Property(t => t.TokenHash).HasMaxLength(64);
+            e.Property(t => t.Prefix).HasMaxLength(20);
+            e.Property(t => t.Scope).HasMaxLength(10);
+        });
+
+        builder.Entity<ApiIdempotencyKey>(e =>
+        {
+            e.ToTable("api_idempotency_keys");
+            e.HasKey(k => new { k.TokenId, k.Key });
+            e.HasOne<ApiToken>().WithMany().HasForeignKey(k => k.TokenId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(k => k.Key).HasMaxLength(255);
+            e.HasIndex(k => k.CreatedAt);
+        });
+
+        builder.Entity<WebhookEndpoint>(e =>
+        {
+            e.ToTable("webhook_endpoints");
+            e.HasOne<Business>().WithMany().HasForeignKey(w => w.BusinessId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(w => w.Secret).WithMany().HasForeignKey(w => w.SecretId);
+            e.HasIndex(w => w.BusinessId);
+            e.Property(w => w.Url).HasMaxLength(2000);
+        });
+
+        builder.Entity<WebhookDelivery>(e =>
+        {
+            e.ToTable("webhook_deliveries");
+            e.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(d => d.EndpointId).OnDelete(DeleteBehavior.Cascade);
+            // An endpoint's recent deliveries, newest first.
+            e.HasIndex(d => new { d.EndpointId, d.CreatedAt });
+            e.Property(d => d.EventType).HasMaxLength(40);
+            e.Property(d => d.LastError).HasMaxLength(500);
+            e.Property(d => d.JobId).HasMaxLength(100);
+            e.HasIndex(d => d.CreatedAt).HasFilter("status = 'pending' AND job_id IS NULL").HasDatabaseName("ix_webhook_deliveries_unsent");
         });
 
         builder.Entity<VideoEvent>(e =>

@@ -17,18 +17,28 @@ public static class MediaEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapMedia(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/media/{file}", [HttpMethods.Get, HttpMethods.Head], async (string file, HttpContext http, StudioDb db, MediaStore store, CancellationToken ct) =>
+        app.MapMethods("/media/{file}", [HttpMethods.Get, HttpMethods.Head], async (string file, HttpContext http, StudioDb db, MediaStore store, FileLinks links, CancellationToken ct) =>
         {
+            // A short-lived link (FileLinks) opens its one file without a sign-in; without one, this is a page's request.
+            var linked = links.Opens(http.Request.Query["link"], file);
+            if (!linked && http.User.Identity?.IsAuthenticated != true)
+            {
+                return Results.Challenge();
+            }
             var dot = file.IndexOf('.');
             var contentType = dot < 0 ? null : MediaStore.ContentTypeOf(file);
             if (contentType is null || !Guid.TryParseExact(file[..dot], "N", out var assetId))
             {
                 return Results.NotFound();
             }
-            var userId = http.User.UserId();
-            var asset = await db.VideoAssets.AsNoTracking()
-                .Where(a => a.Id == assetId && a.RemovedAt == null && (a.StorageKey == file || a.PosterKey == file || a.CaptionsKey == file))
-                .Where(a => db.ContentVisibleTo(userId).Any(c => c.Id == a.ContentId))
+            var assets = db.VideoAssets.AsNoTracking()
+                .Where(a => a.Id == assetId && a.RemovedAt == null && (a.StorageKey == file || a.PosterKey == file || a.CaptionsKey == file));
+            if (!linked)
+            {
+                var userId = http.User.UserId();
+                assets = assets.Where(a => db.ContentVisibleTo(userId).Any(c => c.Id == a.ContentId));
+            }
+            var asset = await assets
                 .Select(a => new { a.Sha256, a.CreatedAt, a.StorageKey, a.OriginalFileName })
                 .SingleOrDefaultAsync(ct);
             if (asset is null)
@@ -62,10 +72,11 @@ public static class MediaEndpoints
             {
                 return Results.NotFound();
             }
-            http.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
+            // The link is the credential: it must not linger in shared caches or be sent on as a referrer.
+            http.Response.Headers.CacheControl = linked ? "private, no-store" : "private, max-age=31536000, immutable";
             http.Response.Headers.ContentDisposition = disposition.ToString();
             return served;
-        });
+        }).AllowAnonymous();
         return app;
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using VideoStudio.Core;
 using VideoStudio.Tests.Infrastructure;
@@ -26,7 +27,8 @@ public class TenantIsolationTests
 
         // The owner's version: History's handlers (restore, delete for good) name one by assetId.
         var assetId = Guid.ParseExact(file[..file.IndexOf('.')], "N").ToString();
-        var values = new Dictionary<string, string> { ["id"] = id.ToString(), ["file"] = file, ["slot"] = "long", ["businessId"] = owner.BusinessId.ToString(), ["assetId"] = assetId, ["uploadId"] = Tus.IdOf(upload).ToString("N") };
+        var strangerApi = await stranger.ApiClientAsync();
+        var values = new Dictionary<string, string> { ["versionId"] = Guid.ParseExact(file[..file.IndexOf('.')], "N").ToString(), ["id"] = id.ToString(), ["file"] = file, ["slot"] = "long", ["businessId"] = owner.BusinessId.ToString(), ["assetId"] = assetId, ["uploadId"] = Tus.IdOf(upload).ToString("N") };
         var withIds = (await EndpointCatalog.AllAsync(_app.Services))
             .Where(e => e.Pattern.Contains("{id") || e.Pattern.Contains("{file") || e.Pattern.Contains("{contentId") || e.Pattern.Contains("{generationId") || e.Pattern.Contains("{businessId") || e.Pattern.Contains("{uploadId"))
             .ToList();
@@ -36,6 +38,8 @@ public class TenantIsolationTests
         Assert.Contains(withIds, e => e.Handler == "History");
         Assert.Contains(withIds, e => e.Pattern.Contains("{uploadId") && e.Method == "PATCH");
         Assert.Contains(withIds, e => e.Pattern.Contains("{businessId") && e.Handler == "Remove");
+        Assert.Contains(withIds, e => e.Pattern.StartsWith("/api/v1/content/{id") && e.Pattern.EndsWith("/generate"));
+        Assert.Contains(withIds, e => e.Pattern.StartsWith("/api/v1/uploads/{uploadId") && e.Method == "PATCH");
 
         var leaks = new List<string>();
         foreach (var endpoint in withIds)
@@ -49,7 +53,15 @@ public class TenantIsolationTests
                     ? Videos.Multipart(Videos.Mp4, "stranger.mp4")
                     : new FormUrlEncodedContent(new Dictionary<string, string> { ["text"] = "stranger", ["baseHash"] = "" });
             }
-            var response = await stranger.Client.SendAsync(request);
+            // The API is called as an API client calls it: with the stranger's own token of their own business.
+            var api = endpoint.Pattern.TrimStart('/').StartsWith("api/", StringComparison.Ordinal);
+            if (api && endpoint.IsUnsafe)
+            {
+                request.Headers.Add("Tus-Resumable", "1.0.0");
+                request.Headers.Add("Upload-Length", "100");
+                request.Content = JsonContent.Create(new { title = "stranger", mainScript = "stranger" });
+            }
+            var response = await (api ? strangerApi : stranger.Client).SendAsync(request);
             if (response.StatusCode != HttpStatusCode.NotFound)
             {
                 leaks.Add($"{endpoint} answered {(int)response.StatusCode}");

@@ -64,10 +64,12 @@ public static class ContentList
 
     private static readonly GenerationStatus[] Failures = [GenerationStatus.Failed, GenerationStatus.TimedOut];
 
-    public static async Task<ContentListPage> ReadAsync(StudioDb db, string userId, ContentListQuery query, CancellationToken ct)
+    /// <param name="onlyBusiness">One of the user's businesses to list alone (an API token acts within its own business only).</param>
+    public static async Task<ContentListPage> ReadAsync(StudioDb db, string userId, ContentListQuery query, CancellationToken ct, Guid? onlyBusiness = null)
     {
         // The user's businesses first, as constants: an equality on business_id lets PostgreSQL walk the sort's index in order.
-        var businesses = await db.BusinessMembers.Where(m => m.UserId == userId).Select(m => m.BusinessId).ToListAsync(ct);
+        var businesses = await db.BusinessMembers.Where(m => m.UserId == userId && (onlyBusiness == null || m.BusinessId == onlyBusiness))
+            .Select(m => m.BusinessId).ToListAsync(ct);
         if (businesses.Count == 0)
         {
             return new ContentListPage([], null);

@@ -68,13 +68,7 @@ public class DetailsModel(StudioDb db, IOptions<UploadOptions> uploadOptions, Ve
         }
         // Conditional on the text the editor started from, so a concurrent save of this script is never overwritten,
         // while saves of the other script or the videos of the same row do not conflict with it.
-        var now = DateTimeOffset.UtcNow;
-        var updated = videoSlot == VideoSlot.Long
-            ? await db.Content.Where(c => c.Id == id && c.VideoScript == stored)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.VideoScript, value).SetProperty(c => c.UpdatedAt, now), ct)
-            : await db.Content.Where(c => c.Id == id && c.ShortVideoScript == stored)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.ShortVideoScript, value).SetProperty(c => c.UpdatedAt, now), ct);
-        if (updated == 0)
+        if (!await ScriptEditor.SaveAsync(db, id, videoSlot, stored, value, ct))
         {
             var current = await db.Content.AsNoTracking().Where(c => c.Id == id)
                 .Select(c => videoSlot == VideoSlot.Long ? c.VideoScript : c.ShortVideoScript).SingleAsync(ct);
@@ -95,15 +89,7 @@ public class DetailsModel(StudioDb db, IOptions<UploadOptions> uploadOptions, Ve
         {
             return NotFound();
         }
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            if (await SlotVideos.DeleteAsync(db, id, videoSlot, ct) is { } deleted)
-            {
-                db.Record(item.BusinessId, id, videoSlot, VideoEventLog.Delete, VideoEventLog.Succeeded, User.UserId(), assetId: deleted);
-                await db.SaveChangesAsync(ct);
-            }
-            await tx.CommitAsync(ct);
-        }
+        await versions.DeleteAsync(item, videoSlot, User.UserId(), ct);
         if (!Request.IsHtmx())
         {
             return CreateVideoSection(id);

@@ -49,9 +49,7 @@ public class EditModel(StudioDb db) : PageModel
         {
             return Page();
         }
-        var title = Input.Title!.Trim();
-        await db.Content.Where(c => c.Id == id)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Title, title).SetProperty(c => c.UpdatedAt, DateTimeOffset.UtcNow), ct);
+        await RenameAsync(db, id, Input.Title!, ct);
         await LoadAsync(id, ct);
         Renamed = true;
         return Page();
@@ -67,10 +65,21 @@ public class EditModel(StudioDb db) : PageModel
         {
             return NotFound();
         }
-        await db.Content.Where(c => c.Id == id)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ArchivedAt, archivedAt).SetProperty(c => c.UpdatedAt, DateTimeOffset.UtcNow), ct);
+        await ArchiveAsync(db, id, archivedAt, ct);
         return Redirect($"/content/{id}/edit");
     }
+
+    public static Task RenameAsync(StudioDb db, Guid id, string title, CancellationToken ct)
+    {
+        var trimmed = title.Trim();
+        return db.Content.Where(c => c.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Title, trimmed).SetProperty(c => c.UpdatedAt, DateTimeOffset.UtcNow), ct);
+    }
+
+    /// <summary>Archives the item (a time) or brings it back (none).</summary>
+    public static Task ArchiveAsync(StudioDb db, Guid id, DateTimeOffset? archivedAt, CancellationToken ct) =>
+        db.Content.Where(c => c.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ArchivedAt, archivedAt).SetProperty(c => c.UpdatedAt, DateTimeOffset.UtcNow), ct);
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {

@@ -56,23 +56,30 @@ public class NewModel(StudioDb db) : PageModel
             return Page();
         }
 
+        var item = await CreateAsync(db, Input.BusinessId, Input.Title!, Input.VideoScript, Input.ShortVideoScript, ct);
+        return Redirect($"/content/{item.Id}");
+    }
+
+    /// <summary>A new item as this page and the API make it: the title trimmed, blank scripts stored as none, line endings as \n.</summary>
+    public static async Task<Core.Data.Content> CreateAsync(StudioDb db, Guid businessId, string title, string? videoScript, string? shortVideoScript, CancellationToken ct)
+    {
         var now = DateTimeOffset.UtcNow;
         var item = new Core.Data.Content
         {
             Id = Guid.NewGuid(),
-            BusinessId = Input.BusinessId,
-            Title = Input.Title!.Trim(),
-            VideoScript = Script(Input.VideoScript),
-            ShortVideoScript = Script(Input.ShortVideoScript),
+            BusinessId = businessId,
+            Title = title.Trim(),
+            VideoScript = Script(videoScript),
+            ShortVideoScript = Script(shortVideoScript),
             CreatedAt = now,
             UpdatedAt = now,
         };
         db.Content.Add(item);
         await db.SaveChangesAsync(ct);
-        return Redirect($"/content/{item.Id}");
+        return item;
     }
 
-    private static string? Script(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Replace("\r\n", "\n");
+    public static string? Script(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Replace("\r\n", "\n");
 
     private async Task LoadBusinessesAsync(CancellationToken ct) =>
         Businesses = await db.BusinessMembers.Where(m => m.UserId == User.UserId())

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Core.Media;
+using VideoStudio.Web.Api;
 using VideoStudio.Web.Auth;
 
 namespace VideoStudio.Web.Pages.Content;
@@ -44,14 +45,28 @@ public static class ResumableUploads
 
     public static IEndpointRouteBuilder MapResumableUploads(this IEndpointRouteBuilder app)
     {
-        // What the server supports, at one address that names nothing of anyone's.
-        app.MapMethods("/uploads", [HttpMethods.Options], Describe);
-        app.MapPost("/content/{id:guid}/uploads/{slot}", CreateAsync).AddEndpointFilter(RequireToken);
-        app.MapMethods("/uploads/{uploadId}", [HttpMethods.Head], HeadAsync);
-        app.MapPatch("/uploads/{uploadId}", PatchAsync).AddEndpointFilter(RequireToken);
-        app.MapDelete("/uploads/{uploadId}", DeleteAsync).AddEndpointFilter(RequireToken);
+        MapTus(app, "", write => write.AddEndpointFilter(RequireToken));
         return app;
     }
+
+    /// <summary>
+    /// The protocol's endpoints under a prefix: the pages' (signed-in cookie, antiforgery token on every write) and the
+    /// API's (<c>/api/v1</c>, a bearer token, which no browser sends by itself, so no antiforgery token is needed).
+    /// </summary>
+    public static RouteGroupBuilder MapTus(IEndpointRouteBuilder app, string prefix, Action<RouteHandlerBuilder> writes)
+    {
+        var group = app.MapGroup(prefix).WithMetadata(new TusPrefix(prefix));
+        // What the server supports, at one address that names nothing of anyone's.
+        group.MapMethods("/uploads", [HttpMethods.Options], Describe);
+        writes(group.MapPost("/content/{id:guid}/uploads/{slot}", CreateAsync)
+            .WithSummary("Start a resumable upload of the slot's video (Upload-Length, Upload-Metadata filename)"));
+        writes(group.MapPatch("/uploads/{uploadId}", PatchAsync).WithSummary("Send the next chunk (application/offset+octet-stream, Upload-Offset)"));
+        writes(group.MapDelete("/uploads/{uploadId}", DeleteAsync).WithSummary("Cancel an upload"));
+        group.MapMethods("/uploads/{uploadId}", [HttpMethods.Head], HeadAsync).WithSummary("Ask how much of an upload arrived (Upload-Offset)");
+        return group;
+    }
+
+    private sealed record TusPrefix(string Value);
 
     private static async ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -92,7 +107,7 @@ public static class ResumableUploads
     {
         var ct = http.RequestAborted;
         var userId = http.User.UserId();
-        var content = await db.ContentVisibleTo(userId).AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
+        var content = await db.ContentVisibleTo(http.User).AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
         if (content is null || !VideoSlots.TryParse(slot, out var videoSlot))
         {
             return Results.NotFound();
@@ -155,7 +170,7 @@ public static class ResumableUploads
 
         http.Response.Headers["Tus-Resumable"] = TusVersion;
         http.Response.Headers["Upload-Expires"] = session.ExpiresAt.ToString("R");
-        return Results.Created(UploadUrl(session.Id), null);
+        return Results.Created(http.GetEndpoint()?.Metadata.GetMetadata<TusPrefix>()?.Value + UploadUrl(session.Id), null);
     }
 
     private static async Task<IResult> HeadAsync(string uploadId, HttpContext http, StudioDb db, TimeProvider clock)
@@ -528,7 +543,7 @@ public static class ResumableUploads
         }
         var userId = http.User.UserId();
         return await db.UploadSessions
-            .Where(u => u.Id == id && u.UserId == userId && db.ContentVisibleTo(userId).Any(c => c.Id == u.ContentId))
+            .Where(u => u.Id == id && u.UserId == userId && db.ContentVisibleTo(http.User).Any(c => c.Id == u.ContentId))
             .SingleOrDefaultAsync(http.RequestAborted);
     }
 

@@ -12,6 +12,20 @@ public sealed class VersionActions(StudioDb db, MediaStore store, IOptions<Histo
     public const string Gone = "That version's file was deleted, so it cannot be restored.";
     public const string UndoExpired = "Undo is no longer offered: the slot changed again, or the time for Undo has passed. Open History to restore any version.";
 
+    /// <summary>Takes the slot's video away (kept in History); false when the slot had none.</summary>
+    public async Task<bool> DeleteAsync(Core.Data.Content item, VideoSlot slot, string userId, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await SlotVideos.DeleteAsync(db, item.Id, slot, ct) is not { } deleted)
+        {
+            return false;
+        }
+        db.Record(item.BusinessId, item.Id, slot, VideoEventLog.Delete, VideoEventLog.Succeeded, userId, assetId: deleted);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
     public async Task<RestoreResult> RestoreAsync(Core.Data.Content item, VideoSlot slot, Guid assetId, string userId, CancellationToken ct) =>
         await RestoreAsync(item, slot, assetId, userId, VideoEventLog.Restore, null, ct);
 
