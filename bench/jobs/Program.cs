@@ -90,7 +90,8 @@ listen.Notification += (_, e) =>
         Volatile.Write(ref pingAt, Stopwatch.GetTimestamp());
         pingSeen.Release();
     }
-    else if (e.Payload == Volatile.Read(ref watched))
+    // A card notice is "<content>:<slot>:<business>".
+    else if (e.Payload.StartsWith(Volatile.Read(ref watched), StringComparison.Ordinal))
     {
         cardChanged.Release();
     }
@@ -111,7 +112,7 @@ var webhookLost = 0;
 for (var run = -WarmUp; run < runs; run++)
 {
     var slot = slots[run + WarmUp];
-    Volatile.Write(ref watched, $"{slot}:long");
+    Volatile.Write(ref watched, $"{slot}:long:");
 
     while (pingSeen.CurrentCount > 0)
     {

@@ -44,7 +44,8 @@ var noticeAt = 0L;
 var noticeSeen = new SemaphoreSlim(0);
 listen.Notification += (_, e) =>
 {
-    if (e.Payload == $"{contentId}:long")
+    // A card notice is "<content>:<slot>:<business>".
+    if (e.Payload.StartsWith($"{contentId}:long:", StringComparison.Ordinal))
     {
         Volatile.Write(ref noticeAt, Stopwatch.GetTimestamp());
         noticeSeen.Release();

@@ -38,6 +38,12 @@ public sealed record ToolInput(string Location, string Protocols);
 /// <summary>What a response for one stored file says besides its bytes.</summary>
 public sealed record MediaResponse(string ContentType, DateTimeOffset LastModified, EntityTagHeaderValue ETag);
 
+/// <summary>
+/// A read-only link to one stored file that a browser fetches directly from the store, valid until <see cref="ExpiresAt"/>.
+/// Every link asked for before <see cref="SameUntil"/> is the same URL, so the browser's cache of that URL keeps serving.
+/// </summary>
+public sealed record PlaybackLink(Uri Url, DateTimeOffset ExpiresAt, DateTimeOffset SameUntil);
+
 /// <summary>A file in the temporary area: a resumable upload's bytes (<see cref="UploadId"/>) or a staged single file.</summary>
 public sealed record TemporaryItem(string Name, Guid? UploadId, DateTimeOffset LastWritten);
 
@@ -118,6 +124,16 @@ public abstract class MediaStore
 
     /// <summary>The file's bytes for a member who may see it (Range requests answered), or null when it is not there.</summary>
     public abstract Task<IResult?> ServeAsync(string storageKey, MediaResponse response, CancellationToken ct);
+
+    /// <summary>
+    /// Where a browser may fetch a member's file itself instead of through the app (a store whose files have an address of
+    /// their own), or null when <see cref="ServeAsync"/> answers. <paramref name="contentDisposition"/> goes with the file's
+    /// bytes; the link expires by <paramref name="notAfter"/> at the latest.
+    /// </summary>
+    public virtual PlaybackLink? PlaybackLinkFor(string storageKey, string contentDisposition, DateTimeOffset now, DateTimeOffset? notAfter) => null;
+
+    /// <summary>The origin of <see cref="PlaybackLinkFor"/>'s links, which pages must allow media from; null when there are none.</summary>
+    public virtual string? PlaybackOrigin => null;
 
     /// <summary>The whole stored file, for copying it elsewhere; null when it is not there.</summary>
     public abstract Task<Stream?> OpenReadAsync(string storageKey, CancellationToken ct);

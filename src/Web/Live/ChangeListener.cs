@@ -4,7 +4,8 @@ namespace VideoStudio.Web.Live;
 
 /// <summary>
 /// The one LISTEN connection of this web process. Writers in any process send NOTIFY (the database's triggers do it on commit):
-/// a card changed, or a reader's access may have (membership, session, security stamp). This turns each notice into a hub
+/// a card changed (naming its business, so only that business's streams wake), or a reader's access may have (membership,
+/// session, security stamp). This turns each notice into a hub
 /// publish. A lost connection is reopened by itself, and since notices sent meanwhile are gone for good, every open stream is
 /// then told to re-read its state and re-check its reader's access.
 /// </summary>
@@ -43,14 +44,22 @@ public sealed partial class ChangeListener(LiveHub hub, IConfiguration configura
             hub.ReaderChanged(payload);
             return;
         }
+        // "<topic>:<part>:<business>"; a notice without its business reaches every stream.
         var colon = payload.IndexOf(':');
-        if (colon > 0 && Guid.TryParse(payload.AsSpan(0, colon), out var topic))
+        if (colon <= 0 || !Guid.TryParse(payload.AsSpan(0, colon), out var topic))
         {
-            hub.Publish(topic, payload[(colon + 1)..]);
+            LogMalformed(payload);
+            return;
+        }
+        var part = payload[(colon + 1)..];
+        var last = part.LastIndexOf(':');
+        if (last > 0 && Guid.TryParse(part.AsSpan(last + 1), out var business))
+        {
+            hub.Publish(topic, part[..last], business);
         }
         else
         {
-            LogMalformed(payload);
+            hub.Publish(topic, part);
         }
     }
 

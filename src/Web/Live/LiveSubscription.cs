@@ -21,6 +21,12 @@ public sealed class LiveSubscription : IDisposable
     /// <summary>The topic of this stream's reader, when it has one.</summary>
     internal LiveTopic? Reader { get; set; }
 
+    /// <summary>The topic this stream shows (such as its content item), when it has one.</summary>
+    internal LiveTopic? Topic { get; set; }
+
+    /// <summary>The businesses this stream follows, or, until it knows them, the streams that hear every notice.</summary>
+    internal LiveTopic[] Followed { get; set; } = [];
+
     /// <summary>Waits for the next change or heartbeat; throws OperationCanceledException when <paramref name="ct"/> fires.</summary>
     public async ValueTask<LiveChange> NextAsync(CancellationToken ct)
     {
@@ -103,6 +109,11 @@ public sealed class LiveSubscription : IDisposable
     {
         _everyone.Remove(this);
         Reader?.Remove(this);
+        Topic?.Remove(this);
+        foreach (var followed in Followed)
+        {
+            followed.Remove(this);
+        }
     }
 }
 

@@ -26,7 +26,12 @@ internal sealed class LiveTopic(Action<LiveTopic> forget)
     {
         lock (_gate)
         {
-            return !_forgotten && _subscriptions.Add(subscription);
+            if (_forgotten)
+            {
+                return false;
+            }
+            _subscriptions.Add(subscription);
+            return true;
         }
     }
 

@@ -52,8 +52,20 @@ public sealed record Editor(BrowserApp App, Guid BusinessId, string Email, strin
     public async Task SignInAsync(IPage page)
     {
         await page.GotoAsync("/account/login");
+        var answer = page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Url.Contains("/account/login"));
         await SubmitSignInFormAsync(page, Email, Password);
-        await page.WaitForURLAsync("**/content");
+        try
+        {
+            await page.WaitForURLAsync("**/content");
+        }
+        catch (TimeoutException e)
+        {
+            // A sign-in that times out under load has been seen without a trace of why; say where the browser got to.
+            var status = answer.IsCompletedSuccessfully ? answer.Result.Status.ToString() : "no answer yet";
+            var says = await page.Locator("[role=alert]").AllInnerTextsAsync();
+            throw new TimeoutException(
+                $"Signing in as {Email} did not reach /content: the POST answered {status}, the page is at {page.Url} and says \"{string.Join(" | ", says)}\".", e);
+        }
     }
 
     /// <summary>Fills in the sign-in form on the page and presses Sign in, as a person does.</summary>

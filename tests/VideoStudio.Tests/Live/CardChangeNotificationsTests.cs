@@ -10,7 +10,10 @@ using VideoStudio.Web.Pages.Content;
 
 namespace VideoStudio.Tests.Live;
 
-/// <summary>The database's triggers: every committed change of what a card shows sends NOTIFY '&lt;content id&gt;:&lt;slot&gt;', whoever writes it.</summary>
+/// <summary>
+/// The database's triggers: every committed change of what a card shows sends NOTIFY '&lt;content id&gt;:&lt;slot&gt;:&lt;business id&gt;',
+/// whoever writes it.
+/// </summary>
 public class CardChangeNotificationsTests
 {
     private readonly StudioApp _app = StudioApp.Instance;
@@ -24,11 +27,11 @@ public class CardChangeNotificationsTests
         var generation = Guid.NewGuid();
 
         await Sql($"INSERT INTO video_generations (id, content_id, slot, status, attempts, created_at, updated_at) VALUES ('{generation}', '{id}', 'short', 'queued', 0, now(), now())");
-        Assert.Equal($"{id}:short", await notices.NextAsync());
+        Assert.Equal($"{id}:short:{tenant.BusinessId}", await notices.NextAsync());
         foreach (var status in new[] { "submitted", "processing", "failed" })
         {
             await Sql($"UPDATE video_generations SET status = '{status}' WHERE id = '{generation}'");
-            Assert.Equal($"{id}:short", await notices.NextAsync());
+            Assert.Equal($"{id}:short:{tenant.BusinessId}", await notices.NextAsync());
         }
     }
 
@@ -48,7 +51,7 @@ public class CardChangeNotificationsTests
         // The last notice marks the end: an empty one sent by either insert would arrive before it.
         await Execute(writer, $"UPDATE content SET video_short_url = '/media/end.mp4' WHERE id = '{id}'");
 
-        Assert.Equal([$"{id}:short", $"{id}:long", $"{id}:short"], [await notices.NextAsync(), await notices.NextAsync(), await notices.NextAsync()]);
+        Assert.Equal([$"{id}:short:{tenant.BusinessId}", $"{id}:long:{tenant.BusinessId}", $"{id}:short:{tenant.BusinessId}"], [await notices.NextAsync(), await notices.NextAsync(), await notices.NextAsync()]);
     }
 
     [Fact]
@@ -60,9 +63,9 @@ public class CardChangeNotificationsTests
 
         await Sql($"UPDATE content SET title = 'Renamed' WHERE id = '{id}'");
         await Sql($"UPDATE content SET video_short_url = '/media/a.mp4' WHERE id = '{id}'");
-        Assert.Equal($"{id}:short", await notices.NextAsync());
+        Assert.Equal($"{id}:short:{tenant.BusinessId}", await notices.NextAsync());
         await Sql($"UPDATE content SET video_script = 'New words' WHERE id = '{id}'");
-        Assert.Equal($"{id}:long", await notices.NextAsync());
+        Assert.Equal($"{id}:long:{tenant.BusinessId}", await notices.NextAsync());
     }
 
     [Fact]
@@ -74,9 +77,9 @@ public class CardChangeNotificationsTests
 
         await Sql($"INSERT INTO video_assets (id, content_id, slot, source, storage_key, original_file_name, content_type, size_bytes, sha256, created_at) " +
                   $"VALUES ('{Guid.NewGuid()}', '{id}', 'long', 'upload', 'k.mp4', 'k.mp4', 'video/mp4', 1, 'x', now())");
-        Assert.Equal($"{id}:long", await notices.NextAsync());
+        Assert.Equal($"{id}:long:{tenant.BusinessId}", await notices.NextAsync());
         await _app.WithDbAsync(db => Core.Media.SlotVideos.DeleteAsync(db, id, VideoSlot.Long, CancellationToken.None));
-        Assert.Equal($"{id}:long", await notices.NextAsync());
+        Assert.Equal($"{id}:long:{tenant.BusinessId}", await notices.NextAsync());
     }
 
     [Fact]
@@ -90,7 +93,21 @@ public class CardChangeNotificationsTests
         await _app.Seed.HeyGenIntegrationAsync(tenant.BusinessId, apiKey: null, avatarId: null, voiceId: null);
 
         var received = new[] { await notices.NextAsync(), await notices.NextAsync(), await notices.NextAsync(), await notices.NextAsync() };
-        Assert.Equal(new[] { $"{first}:long", $"{first}:short", $"{second}:long", $"{second}:short" }.Order(), received.Order());
+        Assert.Equal(new[] { $"{first}:long:{tenant.BusinessId}", $"{first}:short:{tenant.BusinessId}", $"{second}:long:{tenant.BusinessId}", $"{second}:short:{tenant.BusinessId}" }.Order(), received.Order());
+    }
+
+    [Fact]
+    public async Task A_moved_item_names_the_business_it_moved_to_and_a_deleted_one_the_business_it_had()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var other = await _app.CreateTenantAsync();
+        var id = await tenant.CreateContentAsync();
+        await using var notices = await Notices.ListenAsync(_app.ConnectionString, id);
+
+        await Sql($"UPDATE content SET business_id = '{other.BusinessId}' WHERE id = '{id}'");
+        Assert.Equal([$"{id}:long:{other.BusinessId}", $"{id}:short:{other.BusinessId}"], [await notices.NextAsync(), await notices.NextAsync()]);
+        await Sql($"DELETE FROM content WHERE id = '{id}'");
+        Assert.Equal([$"{id}:long:{other.BusinessId}", $"{id}:short:{other.BusinessId}"], [await notices.NextAsync(), await notices.NextAsync()]);
     }
 
     [Fact]
@@ -108,7 +125,7 @@ public class CardChangeNotificationsTests
         });
         await Sql($"UPDATE content SET video_short_url = '/media/committed.mp4' WHERE id = '{id}'");
 
-        Assert.Equal($"{id}:short", await notices.NextAsync());
+        Assert.Equal($"{id}:short:{tenant.BusinessId}", await notices.NextAsync());
     }
 
     private Task Sql(string sql) => _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(sql));

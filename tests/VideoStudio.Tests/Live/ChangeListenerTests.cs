@@ -58,6 +58,24 @@ public sealed class ChangeListenerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_notice_naming_a_business_wakes_the_streams_of_that_business_and_not_those_of_another()
+    {
+        var business = Guid.NewGuid();
+        using var follower = _hub.Subscribe(Guid.NewGuid().ToString());
+        _hub.Follow(follower, [business]);
+        using var stranger = _hub.Subscribe(Guid.NewGuid().ToString());
+        _hub.Follow(stranger, [Guid.NewGuid()]);
+        var strangers = stranger.NextAsync(CancellationToken.None).AsTask();
+
+        await NotifyAsync(ChangeListener.Channel, $"{_topic}:long:{business}");
+
+        Assert.Equal([$"{_topic}:long"], (await follower.NextAsync()).Parts);
+        // Only a notice for everyone (or the heartbeat) wakes the other business's stream, and without this change.
+        _hub.PublishAll();
+        Assert.DoesNotContain($"{_topic}:long", (await strangers.WaitAsync(TimeSpan.FromSeconds(30))).Parts);
+    }
+
+    [Fact]
     public async Task A_malformed_notice_is_skipped_and_the_connection_keeps_listening()
     {
         await NotifyAsync(ChangeListener.Channel, "not-a-content-id:long");

@@ -92,4 +92,87 @@ public class LiveHubTests
         hub.ReaderChanged("reader-1");
         Assert.True((await again.NextAsync()).Access);
     }
+
+    [Fact]
+    public async Task A_stream_that_follows_its_businesses_is_not_woken_by_a_change_in_another_business()
+    {
+        using var hub = NewHub();
+        var ours = Guid.NewGuid();
+        var theirs = Guid.NewGuid();
+        using var stream = hub.Subscribe("reader-1");
+        hub.Follow(stream, [ours]);
+        var theirItem = Guid.NewGuid();
+        var ourItem = Guid.NewGuid();
+
+        hub.Publish(theirItem, "long", theirs);
+        hub.Publish(ourItem, "short", ours);
+
+        // Woken by the other business's change, the stream would hold it (alone, or folded with ours).
+        Assert.Equal([$"{ourItem}:short"], (await stream.NextAsync()).Parts);
+    }
+
+    [Fact]
+    public async Task A_stream_hears_every_notice_until_it_follows_its_businesses_so_none_sent_while_it_reads_them_is_lost()
+    {
+        using var hub = NewHub();
+        var business = Guid.NewGuid();
+        var item = Guid.NewGuid();
+        using var stream = hub.Subscribe("reader-1");
+
+        hub.Publish(item, "long", business);
+        hub.Follow(stream, [Guid.NewGuid()]);
+
+        Assert.Equal([$"{item}:long"], (await stream.NextAsync()).Parts);
+    }
+
+    [Fact]
+    public async Task A_stream_of_an_item_hears_that_item_in_any_business_and_other_items_only_of_its_businesses()
+    {
+        using var hub = NewHub();
+        var ours = Guid.NewGuid();
+        var item = Guid.NewGuid();
+        using var stream = hub.Subscribe("reader-1", item);
+        hub.Follow(stream, [ours]);
+
+        // The item moved to a business the reader is not in: its page must still hear it, to say it can no longer show it.
+        hub.Publish(item, "long", Guid.NewGuid());
+        Assert.Equal([$"{item}:long"], (await stream.NextAsync()).Parts);
+        hub.Publish(Guid.NewGuid(), "long", Guid.NewGuid());
+        hub.Publish(item, "short", Guid.NewGuid());
+        Assert.Equal([$"{item}:short"], (await stream.NextAsync()).Parts);
+    }
+
+    [Fact]
+    public async Task A_stream_that_follows_other_businesses_after_a_membership_change_hears_only_those()
+    {
+        using var hub = NewHub();
+        var left = Guid.NewGuid();
+        var joined = Guid.NewGuid();
+        var kept = Guid.NewGuid();
+        using var stream = hub.Subscribe("reader-1");
+        hub.Follow(stream, [left, kept]);
+
+        hub.Follow(stream, [kept, joined]);
+        var leftItem = Guid.NewGuid();
+        var keptItem = Guid.NewGuid();
+        var joinedItem = Guid.NewGuid();
+        hub.Publish(leftItem, "long", left);
+        hub.Publish(keptItem, "long", kept);
+        hub.Publish(joinedItem, "long", joined);
+
+        Assert.Equal(new[] { $"{keptItem}:long", $"{joinedItem}:long" }.Order(), (await stream.NextAsync()).Parts.Order());
+    }
+
+    [Fact]
+    public async Task A_notice_that_names_no_business_reaches_every_stream()
+    {
+        using var hub = NewHub();
+        using var stream = hub.Subscribe("reader-1");
+        hub.Follow(stream, [Guid.NewGuid()]);
+        var item = Guid.NewGuid();
+
+        hub.Publish(item, "short");
+
+        Assert.Equal([$"{item}:short"], (await stream.NextAsync()).Parts);
+    }
 }

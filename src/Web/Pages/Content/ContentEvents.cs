@@ -36,8 +36,9 @@ public static class ContentEvents
 /// <summary>
 /// The streams behind <see cref="ContentEvents"/>: cards of one item, notices of the others. What they send carries nothing of
 /// the viewer, so each changed slot is read and rendered once per process (<see cref="LiveSlot"/>, shared through the hub) and
-/// its bytes go to every stream whose reader may see it; that decision stays with each stream. A stream asks the database
-/// nothing while it waits: it re-checks its reader only when the database says their access may have changed.
+/// its bytes go to every stream whose reader may see it; that decision stays with each stream. A stream is woken only by
+/// changes of its own item and of its reader's businesses (<see cref="LiveHub.Follow"/>). It asks the database nothing while
+/// it waits: it re-checks its reader only when the database says their access may have changed.
 /// </summary>
 public sealed class ContentStreams(
     IServiceScopeFactory scopes, LiveHub hub, PartialRenderer renderer, IHostApplicationLifetime lifetime, TimeProvider clock,
@@ -56,11 +57,12 @@ public sealed class ContentStreams(
         // The request's cookie was checked against its session by the authentication middleware, as on every request.
         var reader = http.User.Identity?.IsAuthenticated == true ? Reader.Of(http.User) : null;
         // Subscribed before anything is read, so a change between the read and the subscription is not lost.
-        var live = hub.Subscribe(reader?.UserId);
+        var live = hub.Subscribe(reader?.UserId, contentId);
         http.Response.RegisterForDispose(live);
         var version = hub.Version;
         LiveRefusal? refused = reader is null ? LiveRefusal.SignedOut : null;
         var businesses = reader is null ? FrozenSet<Guid>.Empty : await BusinessesOfAsync(live, reader, version);
+        hub.Follow(live, businesses);
         // The current cards first: that heals whatever changed between page render and connect, and every reconnect
         // (htmx's SSE extension sends no Last-Event-ID to resume from).
         var cards = new List<LiveSlot>();
@@ -131,6 +133,7 @@ public sealed class ContentStreams(
             {
                 // A removal from the business, a sign-out (here or everywhere) or a demotion ends the stream, saying why.
                 businesses = await BusinessesOfAsync(live, reader, change.Version);
+                hub.Follow(live, businesses);
                 var refusal = !await IsCurrentAsync(live, reader, change.Version) ? LiveRefusal.SignedOut
                     : contentBusiness is { } own && !businesses.Contains(own) ? LiveRefusal.NoAccess
                     : (LiveRefusal?)null;
