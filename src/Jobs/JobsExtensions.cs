@@ -15,6 +15,7 @@ using VideoStudio.Jobs.Api;
 using VideoStudio.Jobs.Generation;
 using VideoStudio.Jobs.HeyGen;
 using VideoStudio.Jobs.History;
+using VideoStudio.Jobs.Media;
 using VideoStudio.Jobs.Uploads;
 using VideoStudio.Jobs.Webhooks;
 
@@ -47,6 +48,7 @@ public static class JobsExtensions
         services.AddScoped<VersionRetention>();
         services.AddScoped<UploadSweeper>();
         services.AddScoped<IdempotencyKeyExpiry>();
+        services.AddScoped<OrphanSweep>();
         services.Configure<WebhookOptions>(builder.Configuration.GetSection(WebhookOptions.Section));
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookSender>();
@@ -142,6 +144,8 @@ public static class JobsExtensions
             recurring.AddOrUpdate<VersionRetention>(VersionRetention.RecurringJobId, r => r.RunAsync(CancellationToken.None), Cron.Hourly());
             recurring.AddOrUpdate<IdempotencyKeyExpiry>(IdempotencyKeyExpiry.RecurringJobId, e => e.RunAsync(CancellationToken.None), Cron.Hourly());
             recurring.AddOrUpdate<UploadSweeper>(UploadSweeper.RecurringJobId, s => s.RunAsync(CancellationToken.None), "*/15 * * * *");
+            // It lists the whole store: once a day, at a quiet hour, is enough for files a day old at the least.
+            recurring.AddOrUpdate<OrphanSweep>(OrphanSweep.RecurringJobId, s => s.RunAsync(CancellationToken.None), Cron.Daily(3));
             // What a process killed mid-upload left behind goes at the next start, not a quarter of an hour later.
             recurring.Trigger(UploadSweeper.RecurringJobId);
             return Task.CompletedTask;

@@ -377,12 +377,13 @@ public sealed class BlobMediaStore : MediaStore
         }, ct);
     });
 
-    public override async IAsyncEnumerable<string> ListKeysAsync([EnumeratorCancellation] CancellationToken ct)
+    // Committed blobs only: the blocks of an upload under way are not a blob yet.
+    public override async IAsyncEnumerable<StoredFile> ListStoredAsync([EnumeratorCancellation] CancellationToken ct)
     {
         await Guard(ReadyAsync);
         await foreach (var item in _container.GetBlobsAsync(cancellationToken: ct))
         {
-            yield return item.Name;
+            yield return new StoredFile(item.Name, item.Properties.LastModified ?? DateTimeOffset.UtcNow);
         }
     }
 

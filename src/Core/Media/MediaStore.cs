@@ -44,6 +44,9 @@ public sealed record MediaResponse(string ContentType, DateTimeOffset LastModifi
 /// </summary>
 public sealed record PlaybackLink(Uri Url, DateTimeOffset ExpiresAt, DateTimeOffset SameUntil);
 
+/// <summary>A file under its key, and when it was written (its name is final from then on).</summary>
+public sealed record StoredFile(string Key, DateTimeOffset LastWritten);
+
 /// <summary>A file in the temporary area: a resumable upload's bytes (<see cref="UploadId"/>) or a staged single file.</summary>
 public sealed record TemporaryItem(string Name, Guid? UploadId, DateTimeOffset LastWritten);
 
@@ -144,8 +147,17 @@ public abstract class MediaStore
     /// <summary>Writes a file under its key from a stream (a copy from another store); replaces nothing but a partial copy.</summary>
     public abstract Task CopyInAsync(string storageKey, Stream content, string contentType, CancellationToken ct);
 
-    /// <summary>Every stored key (not the temporary area), for copying a whole store.</summary>
-    public abstract IAsyncEnumerable<string> ListKeysAsync(CancellationToken ct);
+    /// <summary>Every stored file (not the temporary area) with when it was written, for copying or sweeping a whole store.</summary>
+    public abstract IAsyncEnumerable<StoredFile> ListStoredAsync(CancellationToken ct);
+
+    /// <summary>Every stored key (not the temporary area).</summary>
+    public async IAsyncEnumerable<string> ListKeysAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var file in ListStoredAsync(ct))
+        {
+            yield return file.Key;
+        }
+    }
 
     /// <summary>Answers whether the store can be written to and read from now; the text says what it is and what failed.</summary>
     public abstract Task<(bool Healthy, string Description)> CheckAsync(CancellationToken ct);
