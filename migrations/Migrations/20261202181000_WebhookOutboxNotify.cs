@@ -12,7 +12,7 @@ namespace VideoStudio.Migrations.Migrations
     /// changes here, so the model is that of the migration before.
     /// </summary>
     [DbContext(typeof(StudioDb))]
-    [Migration("20261202173000_WebhookOutboxNotify")]
+    [Migration("20261202181000_WebhookOutboxNotify")]
     public partial class WebhookOutboxNotify : Migration
     {
         protected override void Up(MigrationBuilder migrationBuilder)
