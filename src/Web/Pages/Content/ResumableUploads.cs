@@ -57,7 +57,7 @@ public static class ResumableUploads
     {
         var group = app.MapGroup(prefix).WithMetadata(new TusPrefix(prefix));
         // What the server supports, at one address that names nothing of anyone's.
-        group.MapMethods("/uploads", [HttpMethods.Options], Describe);
+        group.MapMethods("/uploads", [HttpMethods.Options], Describe).WithSummary("Ask which tus version, extensions and largest upload the server supports");
         writes(group.MapPost("/content/{id:guid}/uploads/{slot}", CreateAsync)
             .WithSummary("Start a resumable upload of the slot's video (Upload-Length, Upload-Metadata filename)"));
         writes(group.MapPatch("/uploads/{uploadId}", PatchAsync).WithSummary("Send the next chunk (application/offset+octet-stream, Upload-Offset)"));
