@@ -67,7 +67,7 @@ await listenLoop;
 
 Console.WriteLine();
 Console.WriteLine($"at the end: {LoadAverage()}");
-Console.WriteLine("clients | held   | rounds | commit→last client p50 / p99 | commit→each client p50 / p99 | NOTIFY→LISTEN p50 / p99 | server RSS per stream");
+Console.WriteLine("clients | held   | rounds | commit→last client p50 / p99 | commit→each client p50 / p99 | NOTIFY→LISTEN p50 / p99 | server RSS per stream | CPU per change: clients / server");
 foreach (var row in rows)
 {
     Console.WriteLine(row);
@@ -109,6 +109,9 @@ async Task<string> MeasureAsync(int count)
     var eachClient = new List<double>();
     var notify = new List<double>();
     var missed = 0;
+    // CPU spent per change by these clients and by the server: both share the machine's cores with PostgreSQL.
+    var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var serverCpuBefore = ServerCpu();
     for (var round = 0; round < rounds; round++)
     {
         var marker = $"/media/bench-{count}-{round}-{Guid.NewGuid():N}.mp4";
@@ -143,13 +146,22 @@ async Task<string> MeasureAsync(int count)
         await Task.Delay(count >= 1000 ? 1000 : 100);
     }
 
+    var clientCpu = (Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore).TotalMilliseconds / rounds;
+    var serverCpu = (ServerCpu() - serverCpuBefore).TotalMilliseconds / rounds;
     foreach (var stream in streams)
     {
         stream.Dispose();
     }
     var perStream = (rssHeld - rssBefore) / (double)Math.Max(held, 1);
     Console.WriteLine($"{count} clients: {rounds} rounds done; {LoadAverage()}{(missed > 0 ? $", {missed} client-rounds missed the change within 60 s" : "")}");
-    return $"{count,7} | {held,6} | {rounds,6} | {Percentile(lastClient, 50),10:F2} / {Percentile(lastClient, 99),8:F2} ms | {Percentile(eachClient, 50),10:F2} / {Percentile(eachClient, 99),8:F2} ms | {Percentile(notify, 50),7:F2} / {Percentile(notify, 99),6:F2} ms | {perStream / 1024,8:F1} KB ({(rssHeld - rssBefore) / 1048576.0:F1} MB / {held})";
+    return $"{count,7} | {held,6} | {rounds,6} | {Percentile(lastClient, 50),10:F2} / {Percentile(lastClient, 99),8:F2} ms | {Percentile(eachClient, 50),10:F2} / {Percentile(eachClient, 99),8:F2} ms | {Percentile(notify, 50),7:F2} / {Percentile(notify, 99),6:F2} ms | {perStream / 1024,8:F1} KB ({(rssHeld - rssBefore) / 1048576.0:F1} MB / {held}) | {clientCpu,7:F1} / {serverCpu,7:F1} ms";
+}
+
+// The server's user and system CPU time so far (/proc/<pid>/stat, in clock ticks of 10 ms).
+TimeSpan ServerCpu()
+{
+    var fields = File.ReadAllText($"/proc/{appPid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    return TimeSpan.FromMilliseconds((long.Parse(fields[11]) + long.Parse(fields[12])) * 10);
 }
 
 // The server's managed heap by type (bytes, objects), from a dotnet-gcdump snapshot; null if the tool failed.
