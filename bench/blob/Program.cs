@@ -1,14 +1,22 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using VideoStudio.Core.Media;
 
 // What object storage costs the app, with the app's own classes against Azurite: how many bytes ffprobe and the poster
-// frame read of a large upload through their read-only link (ranged reads), beside ffprobe on a local copy; and reading a
-// video through the store's stream (what /media does) beside a plain GET of a signed link (what a redirect would hand the
-// browser). Every byte from Azurite passes a counting relay. Usage: Blob <connection string> <video file>
+// frame read of a large upload through their read-only link (ranged reads), beside ffprobe on a local copy; and playback
+// over HTTP three ways: through an app by the store's seekable stream (what /media did), through an app by one ranged GET
+// per response, and by a redirect to a read-only link (what /media does). Every byte from Azurite passes a counting relay.
+// Usage: Blob <connection string> <video file>
 
 var (connectionString, path) = (args[0], args[1]);
 var endpoint = new Uri(connectionString.Split(';').Single(p => p.StartsWith("BlobEndpoint=", StringComparison.Ordinal))["BlobEndpoint=".Length..]);
@@ -31,7 +39,7 @@ async Task<(double Ms, long Bytes, T Result)> Measure<T>(Func<Task<T>> work)
 }
 
 void Row(string what, double ms, long? bytes) =>
-    Console.WriteLine($"  {what,-58} {ms,8:0} ms{(bytes is { } b ? $"  {b / 1024.0,10:0.0} KiB read" : "")}");
+    Console.WriteLine($"  {what,-66} {ms,8:0} ms{(bytes is { } b ? $"  {b / 1024.0,10:0.0} KiB read" : "")}");
 
 await using (var file = File.OpenRead(path))
 {
@@ -59,38 +67,86 @@ await using (var file = File.OpenRead(path))
     });
     Row("a temporary local copy of the whole file (the alternative)", copy.Ms, copy.Bytes);
 
+    // Playback as a browser meets it: /media/ answered by a small app on Kestrel, three ways.
+    await using var app = await PlaybackApp.StartAsync(store);
     using var http = new HttpClient();
-    var link = new Uri(input.Location);
-    var direct = await Measure(async () =>
+    Console.WriteLine("playback of the whole video, and of its first byte, through a Kestrel app on loopback:");
+    foreach (var (way, what) in new[]
     {
-        await using var body = await http.GetStreamAsync(link);
-        await body.CopyToAsync(Stream.Null);
-        return true;
-    });
-    Row("whole video by a signed link (a redirect's cost: the store)", direct.Ms, direct.Bytes);
-    var proxied = await Measure(async () =>
+        ("through", "app, the store's seekable stream (old /media)"),
+        ("single", "app, one ranged GET of the blob per response"),
+        ("redirect", "302 to a read-only link (/media now)"),
+    })
     {
-        await using var body = (await store.OpenReadAsync(staged.StorageKey, CancellationToken.None))!;
-        await body.CopyToAsync(Stream.Null);
-        return true;
-    });
-    Row("whole video through the store's stream (/media's read side)", proxied.Ms, proxied.Bytes);
-    var rangeDirect = await Measure(async () =>
+        var first = await Measure(async () =>
+        {
+            using var response = await http.GetAsync($"{app.Url}/{way}/{staged.StorageKey}", HttpCompletionOption.ResponseHeadersRead);
+            await using var body = await response.Content.ReadAsStreamAsync();
+            return body.ReadByte();
+        });
+        Row($"{what}: first byte", first.Ms, first.Bytes);
+        var whole = await Measure(async () =>
+        {
+            using var response = await http.GetAsync($"{app.Url}/{way}/{staged.StorageKey}", HttpCompletionOption.ResponseHeadersRead);
+            await using var body = await response.Content.ReadAsStreamAsync();
+            await body.CopyToAsync(Stream.Null);
+            return response.Content.Headers.ContentLength;
+        });
+        Row($"{what}: whole file", whole.Ms, whole.Bytes);
+        var range = await Measure(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{app.Url}/{way}/{staged.StorageKey}");
+            request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(size / 2, size / 2 + 1048575);
+            using var response = await http.SendAsync(request);
+            return (await response.Content.ReadAsByteArrayAsync()).Length;
+        });
+        Row($"{what}: 1 MiB Range", range.Ms, range.Bytes);
+    }
+}
+
+/// <summary>
+/// The read side of /media without the database: <c>through</c> is the store's <see cref="MediaStore.ServeAsync"/> (what
+/// /media did for videos), <c>single</c> one ranged download per response relayed by the app (the alternative to a
+/// redirect), <c>redirect</c> the store's playback link (what /media does for videos now).
+/// </summary>
+sealed class PlaybackApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private PlaybackApp(WebApplication app) => _app = app;
+
+    public string Url => _app.Urls.Single();
+
+    public static async Task<PlaybackApp> StartAsync(BlobMediaStore store)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, link);
-        request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(size / 2, size / 2 + 1048575);
-        using var response = await http.SendAsync(request);
-        return (await response.Content.ReadAsByteArrayAsync()).Length;
-    });
-    Row("1 MiB Range by the signed link", rangeDirect.Ms, rangeDirect.Bytes);
-    var rangeProxied = await Measure(async () =>
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var response = new MediaResponse("video/mp4", DateTimeOffset.UtcNow, new Microsoft.Net.Http.Headers.EntityTagHeaderValue("\"bench\""));
+        app.MapGet("/through/{key}", async (string key, CancellationToken ct) => await store.ServeAsync(key, response, ct));
+        app.MapGet("/redirect/{key}", (string key) => Results.Redirect(store.PlaybackLinkFor(key, "inline", DateTimeOffset.UtcNow, null)!.Url.AbsoluteUri));
+        app.MapGet("/single/{key}", async (string key, HttpContext http, CancellationToken ct) =>
+        {
+            var blob = new BlobClient(new Uri(store.PlaybackLinkFor(key, "inline", DateTimeOffset.UtcNow, null)!.Url.AbsoluteUri));
+            var asked = http.Request.GetTypedHeaders().Range?.Ranges.SingleOrDefault();
+            var range = asked is { From: { } from } ? new HttpRange(from, asked.To is { } to ? to - from + 1 : null) : default;
+            var download = (await blob.DownloadStreamingAsync(new BlobDownloadOptions { Range = range }, ct)).Value;
+            http.Response.StatusCode = asked is null ? 200 : 206;
+            http.Response.ContentType = "video/mp4";
+            http.Response.ContentLength = download.Details.ContentLength;
+            await using var body = download.Content;
+            await body.CopyToAsync(http.Response.Body, ct);
+        });
+        await app.StartAsync();
+        return new PlaybackApp(app);
+    }
+
+    public async ValueTask DisposeAsync()
     {
-        await using var body = (await store.OpenReadAsync(staged.StorageKey, CancellationToken.None))!;
-        body.Seek(size / 2, SeekOrigin.Begin);
-        var buffer = new byte[1 << 20];
-        return await body.ReadAtLeastAsync(buffer, buffer.Length);
-    });
-    Row("1 MiB Range through the store's stream", rangeProxied.Ms, rangeProxied.Bytes);
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
 }
 
 /// <summary>A loopback relay to Azurite that counts the bytes coming back.</summary>

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Object storage's costs, measured with the app's own BlobMediaStore and VideoProbe against Azurite (from npm, started and
 # stopped here): bytes and time of ffprobe and the poster frame through a read-only link (Range requests) beside a local
-# copy, and a video read through the store's stream (what /media does) beside a plain GET of a signed link (a redirect).
+# copy, and playback over HTTP through a small Kestrel app three ways: the store's seekable stream (what /media did), one
+# ranged GET of the blob per response relayed by the app, and a redirect to a read-only link (what /media does now).
 # The video is a real MP4 rebuilt with its index (moov) at the end behind MiB of padding, the hard case for a reader.
 # Usage: bench/blob/run.sh [MiB]   (default 512)
 set -euo pipefail

@@ -64,16 +64,19 @@ if [ -n "$BLOB" ]; then
     "$(bench_cookie_header "$WORK/jar1")" "$TOKEN" > "$WORK/tus.out"
   U1=$(now)
   KEY=$(psql_admin -d "$DB" -tAc "SELECT storage_key FROM video_assets WHERE content_id = '$UPLOAD_CONTENT' AND slot = 'long' AND replaced_at IS NULL AND deleted_at IS NULL")
+  # /media answers a member with a redirect to a read-only link of the blob: -L follows it, as a player does.
+  REDIRECT=$(curl -sS -b "$WORK/jar2" -o /dev/null -w '%{http_code} to %{redirect_url}' "$WEB2/media/$KEY" | sed 's/?.*/?<signed, read-only>/')
   G0=$(now)
-  curl -fsS -b "$WORK/jar2" -o "$WORK/played.mp4" "$WEB2/media/$KEY"
+  curl -fsSL -b "$WORK/jar2" -o "$WORK/played.mp4" "$WEB2/media/$KEY"
   G1=$(now)
-  curl -fsS -b "$WORK/jar2" -r 20000000-20999999 -o "$WORK/range.bin" -w '%{http_code}' "$WEB2/media/$KEY" > "$WORK/range.status"
+  curl -fsSL -b "$WORK/jar2" -r 20000000-20999999 -o "$WORK/range.bin" -w '%{http_code}' "$WEB2/media/$KEY" > "$WORK/range.status"
   G2=$(now)
-  ETAG=$(curl -fsS -b "$WORK/jar2" -I "$WEB2/media/$KEY" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p')
-  RELOAD=$(curl -sS -b "$WORK/jar2" -H "If-None-Match: $ETAG" -o /dev/null -w '%{http_code} %{size_download}' "$WEB2/media/$KEY")
+  ETAG=$(curl -fsSL -b "$WORK/jar2" -I "$WEB2/media/$KEY" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p')
+  RELOAD=$(curl -sSL -b "$WORK/jar2" -H "If-None-Match: $ETAG" -o /dev/null -w '%{http_code} %{size_download}' "$WEB2/media/$KEY")
   SAME=$(cmp -s "$BIG" "$WORK/played.mp4" && echo "identical" || echo "DIFFERENT")
   echo "upload: $SIZE_MIB MiB by tus in 8 MiB chunks on web 1 → asset $KEY"
   echo "  upload on web 1 (chunks staged as blocks, one commit, checks)  $(ms "$U0" "$U1")"
+  echo "  /media on web 2 answers                                        $REDIRECT"
   echo "  whole file played from web 2                                   $(ms "$G0" "$G1")  ($SAME to what was sent)"
   echo "  1 MB Range request (bytes 20000000-20999999) on web 2         $(ms "$G1" "$G2")  (status $(cat "$WORK/range.status"))"
   echo "  reload with the ETag on web 2: status and bytes               $RELOAD"
@@ -113,7 +116,7 @@ case "$SERVER" in *":$WORKER_PID:"*) echo "result: the worker ran the job; web 2
 if [ -n "$BLOB" ]; then
   AI=$(psql_admin -d "$DB" -tAc "SELECT a.storage_key || ' ' || a.sha256 FROM video_generations g JOIN video_assets a ON a.id = g.asset_id WHERE g.content_id = '$CONTENT' ORDER BY g.created_at DESC LIMIT 1")
   A0=$(now)
-  STATUS=$(curl -sS -b "$WORK/jar2" -o "$WORK/ai.mp4" -w '%{http_code}' "$WEB2/media/${AI%% *}")
+  STATUS=$(curl -sSL -b "$WORK/jar2" -o "$WORK/ai.mp4" -w '%{http_code}' "$WEB2/media/${AI%% *}")
   A1=$(now)
   PLAYED=$(sha256sum "$WORK/ai.mp4" | cut -d' ' -f1)
   echo "AI video ${AI%% *}: played from web 2 (status $STATUS)                 $(ms "$A0" "$A1")  ($([ "$PLAYED" = "${AI##* }" ] && echo "hash matches the worker's" || echo "HASH DIFFERS"))"

@@ -22,6 +22,13 @@ public sealed class BlobOptions
 
     /// <summary>How long a read-only link for ffprobe/ffmpeg stays valid: a little longer than their timeout.</summary>
     public TimeSpan ToolLinkLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The longest a browser's read-only link to a video stays valid. Links are cut on a grid of half this: every link asked
+    /// for in one half is the same URL (so the browser's cache of it keeps answering) and still has at least the other half
+    /// to run, for a player that keeps reading after its page loaded.
+    /// </summary>
+    public TimeSpan PlaybackLinkLifetime { get; set; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>
@@ -293,13 +300,45 @@ public sealed class BlobMediaStore : MediaStore
     });
 
     /// <summary>
-    /// Through the app, with Range: the member's request was checked here, and the response is the same as from disk
-    /// (immutable caching, ETag, 206), so a reload costs no video bytes and no link to the store ever reaches a browser.
+    /// Through the app, with Range, the same response as from disk (immutable caching, ETag, 206): the posters and captions,
+    /// small files a page shows beside its videos (videos go by <see cref="PlaybackLinkFor"/>).
     /// </summary>
     public override async Task<IResult?> ServeAsync(string storageKey, MediaResponse response, CancellationToken ct) =>
         await OpenReadAsync(storageKey, ct) is { } stream
             ? Results.Stream(stream, response.ContentType, lastModified: response.LastModified, entityTag: response.ETag, enableRangeProcessing: true)
             : null;
+
+    /// <summary>
+    /// Videos only, which are what is large: a read-only link to that one blob, signed here with the account key (no call to
+    /// the store), that keeps the blob's immutable caching and carries the member's disposition. Posters and captions stay
+    /// with <see cref="ServeAsync"/>: they are small, and a caption track from another origin would need CORS on the account.
+    /// </summary>
+    public override PlaybackLink? PlaybackLinkFor(string storageKey, string contentDisposition, DateTimeOffset now, DateTimeOffset? notAfter)
+    {
+        if (storageKey.Split('.') is not [_, var extension] || VideoFormat.FromExtension(extension) is null)
+        {
+            return null;
+        }
+        var half = _options.PlaybackLinkLifetime / 2;
+        var sameUntil = new DateTimeOffset(now.UtcTicks - now.UtcTicks % half.Ticks, TimeSpan.Zero) + half;
+        var expires = sameUntil + half;
+        if (notAfter < expires)
+        {
+            // A link for a link (the API's): it ends with the one it came from, and is made anew each time.
+            (expires, sameUntil) = (notAfter.Value, now);
+        }
+        var sas = new BlobSasBuilder(BlobSasPermissions.Read, expires)
+        {
+            BlobContainerName = _container.Name,
+            BlobName = storageKey,
+            Resource = "b",
+            CacheControl = CacheControl,
+            ContentDisposition = contentDisposition,
+        };
+        return new PlaybackLink(_container.GetBlobClient(storageKey).GenerateSasUri(sas), expires, sameUntil);
+    }
+
+    public override string? PlaybackOrigin => _container.Uri.GetLeftPart(UriPartial.Authority);
 
     public override Task<Stream?> OpenReadAsync(string storageKey, CancellationToken ct) => Guard(async () =>
     {
@@ -338,12 +377,13 @@ public sealed class BlobMediaStore : MediaStore
         }, ct);
     });
 
-    public override async IAsyncEnumerable<string> ListKeysAsync([EnumeratorCancellation] CancellationToken ct)
+    // Committed blobs only: the blocks of an upload under way are not a blob yet.
+    public override async IAsyncEnumerable<StoredFile> ListStoredAsync([EnumeratorCancellation] CancellationToken ct)
     {
         await Guard(ReadyAsync);
         await foreach (var item in _container.GetBlobsAsync(cancellationToken: ct))
         {
-            yield return item.Name;
+            yield return new StoredFile(item.Name, item.Properties.LastModified ?? DateTimeOffset.UtcNow);
         }
     }
 

@@ -267,12 +267,12 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options) : MediaStore
         }
     }
 
-    public override async IAsyncEnumerable<string> ListKeysAsync([EnumeratorCancellation] CancellationToken ct)
+    public override async IAsyncEnumerable<StoredFile> ListStoredAsync([EnumeratorCancellation] CancellationToken ct)
     {
         foreach (var path in Directory.EnumerateFiles(Root))
         {
             ct.ThrowIfCancellationRequested();
-            yield return Path.GetFileName(path);
+            yield return new StoredFile(Path.GetFileName(path), File.GetLastWriteTimeUtc(path));
         }
         await Task.CompletedTask;
     }

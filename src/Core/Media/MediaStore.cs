@@ -38,6 +38,15 @@ public sealed record ToolInput(string Location, string Protocols);
 /// <summary>What a response for one stored file says besides its bytes.</summary>
 public sealed record MediaResponse(string ContentType, DateTimeOffset LastModified, EntityTagHeaderValue ETag);
 
+/// <summary>
+/// A read-only link to one stored file that a browser fetches directly from the store, valid until <see cref="ExpiresAt"/>.
+/// Every link asked for before <see cref="SameUntil"/> is the same URL, so the browser's cache of that URL keeps serving.
+/// </summary>
+public sealed record PlaybackLink(Uri Url, DateTimeOffset ExpiresAt, DateTimeOffset SameUntil);
+
+/// <summary>A file under its key, and when it was written (its name is final from then on).</summary>
+public sealed record StoredFile(string Key, DateTimeOffset LastWritten);
+
 /// <summary>A file in the temporary area: a resumable upload's bytes (<see cref="UploadId"/>) or a staged single file.</summary>
 public sealed record TemporaryItem(string Name, Guid? UploadId, DateTimeOffset LastWritten);
 
@@ -119,6 +128,16 @@ public abstract class MediaStore
     /// <summary>The file's bytes for a member who may see it (Range requests answered), or null when it is not there.</summary>
     public abstract Task<IResult?> ServeAsync(string storageKey, MediaResponse response, CancellationToken ct);
 
+    /// <summary>
+    /// Where a browser may fetch a member's file itself instead of through the app (a store whose files have an address of
+    /// their own), or null when <see cref="ServeAsync"/> answers. <paramref name="contentDisposition"/> goes with the file's
+    /// bytes; the link expires by <paramref name="notAfter"/> at the latest.
+    /// </summary>
+    public virtual PlaybackLink? PlaybackLinkFor(string storageKey, string contentDisposition, DateTimeOffset now, DateTimeOffset? notAfter) => null;
+
+    /// <summary>The origin of <see cref="PlaybackLinkFor"/>'s links, which pages must allow media from; null when there are none.</summary>
+    public virtual string? PlaybackOrigin => null;
+
     /// <summary>The whole stored file, for copying it elsewhere; null when it is not there.</summary>
     public abstract Task<Stream?> OpenReadAsync(string storageKey, CancellationToken ct);
 
@@ -128,8 +147,17 @@ public abstract class MediaStore
     /// <summary>Writes a file under its key from a stream (a copy from another store); replaces nothing but a partial copy.</summary>
     public abstract Task CopyInAsync(string storageKey, Stream content, string contentType, CancellationToken ct);
 
-    /// <summary>Every stored key (not the temporary area), for copying a whole store.</summary>
-    public abstract IAsyncEnumerable<string> ListKeysAsync(CancellationToken ct);
+    /// <summary>Every stored file (not the temporary area) with when it was written, for copying or sweeping a whole store.</summary>
+    public abstract IAsyncEnumerable<StoredFile> ListStoredAsync(CancellationToken ct);
+
+    /// <summary>Every stored key (not the temporary area).</summary>
+    public async IAsyncEnumerable<string> ListKeysAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var file in ListStoredAsync(ct))
+        {
+            yield return file.Key;
+        }
+    }
 
     /// <summary>Answers whether the store can be written to and read from now; the text says what it is and what failed.</summary>
     public abstract Task<(bool Healthy, string Description)> CheckAsync(CancellationToken ct);

@@ -22,20 +22,20 @@ public sealed class FileLinks(IDataProtectionProvider protection, TimeProvider c
         return new Link($"/media/{storageKey}?link={_protector.Protect(storageKey, expires)}", expires);
     }
 
-    /// <summary>Whether the link was made for this file and has not expired.</summary>
-    public bool Opens(string? link, string storageKey)
+    /// <summary>When the link expires, if it was made for this file and has not expired yet; otherwise null.</summary>
+    public DateTimeOffset? Opens(string? link, string storageKey)
     {
         if (string.IsNullOrEmpty(link) || link.Length > 1000)
         {
-            return false;
+            return null;
         }
         try
         {
-            return _protector.Unprotect(link, out _) == storageKey;
+            return _protector.Unprotect(link, out var expires) == storageKey ? expires : null;
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
-            return false;
+            return null;
         }
     }
 }

@@ -13,14 +13,17 @@ public static class MediaEndpoints
     /// changes content, so the URL itself is the cache buster and the response may be cached forever. HEAD answers the
     /// same headers without the body (players and download managers ask for the size first). A version whose files were
     /// removed (retention, deleted for good) is not served, whatever is left on disk. <c>?download=1</c> saves a video under
-    /// the name it was uploaded with (History's Download).
+    /// the name it was uploaded with (History's Download). A store that gives files an address of their own (object
+    /// storage) is sent the video's bytes from there: after the same checks, the answer is a redirect to a read-only link
+    /// to that one file, cached by this browser only, and only while every link asked for is the same URL.
     /// </summary>
     public static IEndpointRouteBuilder MapMedia(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/media/{file}", [HttpMethods.Get, HttpMethods.Head], async (string file, HttpContext http, StudioDb db, MediaStore store, FileLinks links, CancellationToken ct) =>
+        app.MapMethods("/media/{file}", [HttpMethods.Get, HttpMethods.Head], async (string file, HttpContext http, StudioDb db, MediaStore store, FileLinks links, TimeProvider clock, CancellationToken ct) =>
         {
             // A short-lived link (FileLinks) opens its one file without a sign-in; without one, this is a page's request.
-            var linked = links.Opens(http.Request.Query["link"], file);
+            var linkExpires = links.Opens(http.Request.Query["link"], file);
+            var linked = linkExpires is not null;
             if (!linked && http.User.Identity?.IsAuthenticated != true)
             {
                 return Results.Challenge();
@@ -53,6 +56,13 @@ public static class MediaEndpoints
             {
                 // The uploader's name (cleaned when it was received) with the extension the file really has, encoded per RFC 5987.
                 disposition.SetHttpFileName(DownloadName(asset.OriginalFileName, file));
+            }
+            var now = clock.GetUtcNow();
+            if (store.PlaybackLinkFor(file, disposition.ToString(), now, linkExpires) is { } playback)
+            {
+                var fresh = (int)(playback.SameUntil - now).TotalSeconds;
+                http.Response.Headers.CacheControl = linked || fresh <= 0 ? "private, no-store" : $"private, max-age={fresh}";
+                return Results.Redirect(playback.Url.AbsoluteUri);
             }
             // The companions of an asset never change either: the video's hash plus what they are names them.
             var companion = file[(dot + 1)..].Contains('.') ? "-" + file[(dot + 1)..].Replace('.', '-') : "";

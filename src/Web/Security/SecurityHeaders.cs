@@ -1,3 +1,4 @@
+using VideoStudio.Core.Media;
 using VideoStudio.Web.Jobs;
 
 namespace VideoStudio.Web.Security;
@@ -12,10 +13,11 @@ public static class SecurityHeaders
     /// <summary>
     /// Scripts, styles and everything fetched come from this origin only: no inline script or style, no eval (htmx runs
     /// with allowEval off), no plugins, no base-URL tricks, forms post only here and no other site may frame a page.
-    /// The look and voice previews on the settings page are HeyGen's files, the one thing loaded from elsewhere.
+    /// The look and voice previews on the settings page are HeyGen's files; videos kept in object storage play from the
+    /// store's own address (<see cref="MediaStore.PlaybackOrigin"/>), which only this app's redirects send a player to.
     /// </summary>
-    public const string ContentSecurityPolicy =
-        $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' {HeyGenFiles}; media-src 'self' {HeyGenFiles}; " +
+    public static string ContentSecurityPolicy(string? mediaOrigin) =>
+        $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' {HeyGenFiles}; media-src 'self' {HeyGenFiles}{(mediaOrigin is null ? "" : " " + mediaOrigin)}; " +
         "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private const string HeyGenFiles = "https://*.heygen.ai https://*.heygen.com";
@@ -31,11 +33,13 @@ public static class SecurityHeaders
     public const string PermissionsPolicy =
         "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()";
 
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
-        app.Use((http, next) =>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
+    {
+        var pages = ContentSecurityPolicy(app.ApplicationServices.GetRequiredService<MediaStore>().PlaybackOrigin);
+        return app.Use((http, next) =>
         {
             // Read now: the dashboard moves its prefix into PathBase before it answers.
-            var policy = http.Request.Path.StartsWithSegments(JobsDashboard.Path) ? DashboardContentSecurityPolicy : ContentSecurityPolicy;
+            var policy = http.Request.Path.StartsWithSegments(JobsDashboard.Path) ? DashboardContentSecurityPolicy : pages;
             http.Response.OnStarting(() =>
             {
                 var headers = http.Response.Headers;
@@ -50,4 +54,5 @@ public static class SecurityHeaders
             });
             return next(http);
         });
+    }
 }

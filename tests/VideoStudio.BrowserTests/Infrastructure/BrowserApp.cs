@@ -15,7 +15,7 @@ namespace VideoStudio.BrowserTests.Infrastructure;
 /// port with its own fresh PostgreSQL database, and one Chromium (Debian's, never a download), shared by every browser
 /// test: starting either takes seconds, a new browser context per test takes milliseconds.
 /// </summary>
-public sealed class BrowserApp : IAsyncLifetime
+public class BrowserApp : IAsyncLifetime
 {
     /// <summary>Simulated renders take this long on the simulator's own clock, so they finish exactly when a test says so.</summary>
     private static readonly TimeSpan RenderDelay = TimeSpan.FromMinutes(10);
@@ -43,7 +43,7 @@ public sealed class BrowserApp : IAsyncLifetime
         _database = TestDatabase.Create();
         // The port is chosen first because the app's own configuration names it: HeyGen:BaseUrl is the simulator inside the app.
         BaseUrl = new Uri($"http://127.0.0.1:{StudioTestHost.FreePort()}/");
-        _host = new StudioHost(_database.ConnectionString, StudioTestHost.NewMediaRoot(), BaseUrl, HeyGenClock);
+        _host = new StudioHost(_database.ConnectionString, StudioTestHost.NewMediaRoot(), BaseUrl, HeyGenClock, ConfigureMedia);
         _host.UseKestrel(o => o.Listen(IPAddress.Loopback, BaseUrl.Port));
         _host.StartServer();
 
@@ -53,6 +53,11 @@ public sealed class BrowserApp : IAsyncLifetime
             ExecutablePath = ChromiumPath(),
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
+    }
+
+    /// <summary>Where the app keeps its media: its own folder unless a derived app says otherwise.</summary>
+    protected virtual void ConfigureMedia(IWebHostBuilder builder)
+    {
     }
 
     public async Task DisposeAsync()
@@ -134,7 +139,7 @@ public sealed class BrowserApp : IAsyncLifetime
             ?? throw new InvalidOperationException("Debian's Chromium is missing: ./test.sh installs it (apt-get install -y chromium).");
     }
 
-    private sealed class StudioHost(string connectionString, string mediaRoot, Uri baseUrl, RenderClock heyGenClock) : WebApplicationFactory<Program>
+    private sealed class StudioHost(string connectionString, string mediaRoot, Uri baseUrl, RenderClock heyGenClock, Action<IWebHostBuilder> media) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -145,6 +150,7 @@ public sealed class BrowserApp : IAsyncLifetime
             builder.UseSetting("HeyGen:Simulator:RenderDelay", RenderDelay.ToString());
             builder.UseSetting("HeyGen:BaseUrl", new Uri(baseUrl, SimulatorHosting.DefaultPrefix).ToString());
             builder.UseSetting("HeyGen:PollInterval", "00:00:01");
+            media(builder);
             builder.ConfigureTestServices(services =>
                 services.AddSingleton(sp => new SimulatedHeyGen(sp.GetRequiredService<SimulatorOptions>(), heyGenClock)));
         }
@@ -155,4 +161,16 @@ public sealed class BrowserApp : IAsyncLifetime
 public sealed class BrowserCollection : ICollectionFixture<BrowserApp>
 {
     public const string Name = "Browser";
+}
+
+/// <summary>The same app with its media in a container of Azurite (started by test.sh): object storage as a browser meets it.</summary>
+public sealed class BlobBrowserApp : BrowserApp
+{
+    protected override void ConfigureMedia(IWebHostBuilder builder) => builder.UseBlobMedia(Azurite.ConnectionString, Azurite.NewContainer());
+}
+
+[CollectionDefinition(Name)]
+public sealed class BlobBrowserCollection : ICollectionFixture<BlobBrowserApp>
+{
+    public const string Name = "Browser on object storage";
 }
