@@ -47,5 +47,4 @@ REQUEST_LOG_LEVEL=Warning
 cd "$REPO_ROOT/src/Web"
 # The app prints the URL and the demo logins last, once it listens.
 exec dotnet "$APP_DLL" --contentRoot "$REPO_ROOT/src/Web" \
-  "--Logging:LogLevel:Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware=$REQUEST_LOG_LEVEL" \
-  "--Studio:Webhooks:Dispatch=true"
+  "--Logging:LogLevel:Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware=$REQUEST_LOG_LEVEL"

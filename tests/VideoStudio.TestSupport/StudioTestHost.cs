@@ -21,7 +21,9 @@ public static class StudioTestHost
             .UseSetting("Studio:KeyRing:CertificatePath", TestKeyRing.Certificate.CertificatePath)
             .UseSetting("Studio:KeyRing:CertificatePassword", TestKeyRing.Certificate.Password)
             // Every test client signs in from the same (absent) address; the per-account limit still applies.
-            .UseSetting("Studio:SignIn:PerAddress", "1000000");
+            .UseSetting("Studio:SignIn:PerAddress", "1000000")
+            // Likewise for refused API tokens: the tests that send them share that address.
+            .UseSetting("Studio:Api:InvalidTokensPerMinute", "1000000");
 
     /// <summary>A client that keeps cookies and shows redirects instead of following them, so a test sees each answer.</summary>
     public static HttpClient CreateBrowserlessClient(this WebApplicationFactory<Program> app) =>

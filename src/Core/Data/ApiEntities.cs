@@ -25,6 +25,12 @@ public class ApiToken
 /// <summary>What a retried Generate with the same Idempotency-Key gets back: the generation the first request started.</summary>
 public class ApiIdempotencyKey
 {
+    /// <summary>
+    /// How long a key replays its request. Long enough for any client's retries (Stripe keeps keys as long); past it the key
+    /// is a new request, and the hourly cleanup removes its record.
+    /// </summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+
     public Guid TokenId { get; set; }
     public required string Key { get; set; }
     public Guid ContentId { get; set; }

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 
 namespace VideoStudio.Core.Data;
@@ -116,13 +117,22 @@ public class AiAvatarIntegration
     public string? WebhookToken { get; set; }
 }
 
-/// <summary>An API key protected with ASP.NET Core Data Protection; only the hint is readable.</summary>
+/// <summary>An API key or signing secret protected with ASP.NET Core Data Protection; only the hint is readable.</summary>
 public class IntegrationSecret
 {
     public Guid Id { get; set; }
     public required string Ciphertext { get; set; }
     public required string Hint { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>A new row holding <paramref name="secret"/> encrypted by <paramref name="protector"/> (whose purpose says what it is for).</summary>
+    public static IntegrationSecret Protect(IDataProtector protector, string secret, string hint = "") => new()
+    {
+        Id = Guid.NewGuid(),
+        Ciphertext = protector.Protect(secret),
+        Hint = hint,
+        CreatedAt = DateTimeOffset.UtcNow,
+    };
 }
 
 public class VideoAsset

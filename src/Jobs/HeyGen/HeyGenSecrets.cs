@@ -15,24 +15,12 @@ public sealed class HeyGenSecrets(IDataProtectionProvider protection)
     private readonly IDataProtector _protector = protection.CreateProtector("VideoStudio.HeyGen.ApiKey.v1");
     private readonly IDataProtector _webhookProtector = protection.CreateProtector("VideoStudio.HeyGen.WebhookSecret.v1");
 
-    public IntegrationSecret Protect(string apiKey) => new()
-    {
-        Id = Guid.NewGuid(),
-        Ciphertext = _protector.Protect(apiKey),
-        Hint = HintOf(apiKey),
-        CreatedAt = DateTimeOffset.UtcNow,
-    };
+    public IntegrationSecret Protect(string apiKey) => IntegrationSecret.Protect(_protector, apiKey, HintOf(apiKey));
 
     public string Unprotect(IntegrationSecret secret) => _protector.Unprotect(secret.Ciphertext);
 
     /// <summary>The signing secret HeyGen returned for a webhook endpoint, stored like the key and never shown.</summary>
-    public IntegrationSecret ProtectWebhookSecret(string secret) => new()
-    {
-        Id = Guid.NewGuid(),
-        Ciphertext = _webhookProtector.Protect(secret),
-        Hint = "",
-        CreatedAt = DateTimeOffset.UtcNow,
-    };
+    public IntegrationSecret ProtectWebhookSecret(string secret) => IntegrationSecret.Protect(_webhookProtector, secret);
 
     public string UnprotectWebhookSecret(IntegrationSecret secret) => _webhookProtector.Unprotect(secret.Ciphertext);
 

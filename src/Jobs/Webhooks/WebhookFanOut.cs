@@ -1,9 +1,6 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using VideoStudio.Core.Data;
 
 namespace VideoStudio.Jobs.Webhooks;
@@ -21,9 +18,11 @@ public sealed class WebhookFanOut(StudioDb db, IBackgroundJobClient jobs, TimePr
     /// <summary>A delivery whose job could not be enqueued (a broken connection right after the commit) is enqueued again after this.</summary>
     private static readonly TimeSpan Unsent = TimeSpan.FromMinutes(1);
 
+    /// <summary>One pass; answers how many outbox rows and unsent deliveries it took, so a caller knows whether more may wait.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var made = new List<WebhookDelivery>();
+        var taken = 0;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             var ids = await db.Database.SqlQuery<long>($"""
@@ -31,6 +30,7 @@ public sealed class WebhookFanOut(StudioDb db, IBackgroundJobClient jobs, TimePr
                     SELECT video_event_id FROM webhook_outbox ORDER BY video_event_id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED)
                 RETURNING video_event_id AS "Value"
                 """).ToListAsync(ct);
+            taken = ids.Count;
             if (ids.Count > 0)
             {
                 made = await DeliveriesForAsync(ids, ct);
@@ -40,9 +40,10 @@ public sealed class WebhookFanOut(StudioDb db, IBackgroundJobClient jobs, TimePr
             await tx.CommitAsync(ct);
         }
         var stale = clock.GetUtcNow() - Unsent;
-        made.AddRange(await db.WebhookDeliveries
+        var unsent = await db.WebhookDeliveries
             .Where(d => d.Status == WebhookDeliveryStatus.Pending && d.JobId == null && d.CreatedAt < stale)
-            .OrderBy(d => d.CreatedAt).Take(BatchSize).ToListAsync(ct));
+            .OrderBy(d => d.CreatedAt).Take(BatchSize).ToListAsync(ct);
+        made.AddRange(unsent);
         foreach (var delivery in made)
         {
             delivery.JobId = WebhookDeliveryJob.Enqueue(jobs, delivery.Id);
@@ -52,7 +53,7 @@ public sealed class WebhookFanOut(StudioDb db, IBackgroundJobClient jobs, TimePr
         {
             log.LogInformation("Enqueued {Count} webhook deliveries", made.Count);
         }
-        return made.Count;
+        return taken + unsent.Count;
     }
 
     private async Task<List<WebhookDelivery>> DeliveriesForAsync(List<long> ids, CancellationToken ct)
@@ -90,42 +91,5 @@ public sealed class WebhookFanOut(StudioDb db, IBackgroundJobClient jobs, TimePr
             }));
         }
         return made;
-    }
-}
-
-/// <summary>Runs <see cref="WebhookFanOut"/> every <see cref="WebhookOptions.PollInterval"/> in each process that runs jobs.</summary>
-public sealed class WebhookOutboxService(IServiceScopeFactory scopes, IOptions<WebhookOptions> options, ILogger<WebhookOutboxService> log) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var busy = false;
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                busy = await scope.ServiceProvider.GetRequiredService<WebhookFanOut>().RunOnceAsync(stoppingToken) > 0;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The database may be starting, migrating or gone for a moment; the ids wait in the outbox meanwhile.
-                log.LogWarning(e, "Webhook outbox pass failed; trying again shortly");
-            }
-            if (!busy)
-            {
-                try
-                {
-                    await Task.Delay(options.Value.PollInterval, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
     }
 }

@@ -4,8 +4,11 @@ public sealed class WebhookOptions
 {
     public const string Section = "Studio:Webhooks";
 
-    /// <summary>How often the history is checked for changes that endpoints should hear about.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How often the outbox is looked at without being told: the trigger's NOTIFY wakes the fan-out at once, so this only
+    /// catches notices lost while the listening connection was down, and deliveries whose job could not be enqueued.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// The waits before each attempt after the first: Standard Webhooks' own schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h,

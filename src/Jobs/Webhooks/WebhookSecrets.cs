@@ -16,13 +16,7 @@ public sealed class WebhookSecrets(IDataProtectionProvider protection)
 
     public static string NewSecret() => Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    public IntegrationSecret Protect(string secret) => new()
-    {
-        Id = Guid.NewGuid(),
-        Ciphertext = _protector.Protect(secret),
-        Hint = "",
-        CreatedAt = DateTimeOffset.UtcNow,
-    };
+    public IntegrationSecret Protect(string secret) => IntegrationSecret.Protect(_protector, secret);
 
     public string Unprotect(IntegrationSecret secret) => _protector.Unprotect(secret.Ciphertext);
 }

@@ -12,6 +12,12 @@ public sealed class ApiOptions
 {
     /// <summary>Requests one token may make per minute; past it the API answers 429 with Retry-After.</summary>
     public int RequestsPerMinute { get; set; } = 300;
+
+    /// <summary>
+    /// Refused tokens (unknown, revoked, malformed) one client address may send per minute; past it every bearer request from
+    /// that address answers 429 with Retry-After until the minute is over, so tokens cannot be guessed at speed.
+    /// </summary>
+    public int InvalidTokensPerMinute { get; set; } = 20;
 }
 
 /// <summary>
@@ -33,6 +39,7 @@ public static class ApiFeature
         var services = builder.Services;
         services.Configure<ApiOptions>(builder.Configuration.GetSection("Studio:Api"));
         services.AddSingleton<FileLinks>();
+        services.AddSingleton<InvalidTokenLimiter>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokens.Scheme, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(ReadPolicy, p => p.AddAuthenticationSchemes(ApiTokens.Scheme).RequireAuthenticatedUser().RequireClaim(ApiTokens.TokenClaim))

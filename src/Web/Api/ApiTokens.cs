@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -66,7 +67,8 @@ public static class ApiTokens
 /// problem details (RFC 9457), like every other answer of the API.
 /// </summary>
 public sealed class ApiTokenHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, StudioDb db, TimeProvider clock)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, StudioDb db, TimeProvider clock,
+    InvalidTokenLimiter invalidTokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>Last-used is a convenience for the settings page, so it is written at most this often, not on every request.</summary>
@@ -79,10 +81,15 @@ public sealed class ApiTokenHandler(
         {
             return AuthenticateResult.NoResult();
         }
+        // Checked before the token is even looked at: an address that sent too many bad ones learns nothing more for a while.
+        if (invalidTokens.Blocked(Context) is { } wait)
+        {
+            return Throttled(wait);
+        }
         var token = header["Bearer ".Length..].Trim();
         if (!token.StartsWith(ApiTokens.TokenPrefix, StringComparison.Ordinal) || token.Length > 100)
         {
-            return AuthenticateResult.Fail("Not an API token.");
+            return Refused("Not an API token.");
         }
         var hash = ApiTokens.Hash(token);
         var found = await db.ApiTokens.AsNoTracking()
@@ -92,7 +99,7 @@ public sealed class ApiTokenHandler(
             .SingleOrDefaultAsync(Context.RequestAborted);
         if (found is null)
         {
-            return AuthenticateResult.Fail("Unknown or revoked token.");
+            return Refused("Unknown or revoked token.");
         }
         var now = clock.GetUtcNow();
         if (found.LastUsedAt is null || found.LastUsedAt < now - LastUsedResolution)
@@ -109,8 +116,25 @@ public sealed class ApiTokenHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ApiTokens.Scheme));
     }
 
+    private AuthenticateResult Refused(string why) =>
+        invalidTokens.Count(Context) is { } wait ? Throttled(wait) : AuthenticateResult.Fail(why);
+
+    private AuthenticateResult Throttled(TimeSpan wait)
+    {
+        Context.Items[typeof(InvalidTokenLimiter)] = wait;
+        return AuthenticateResult.Fail("Too many refused tokens from this address.");
+    }
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[typeof(InvalidTokenLimiter)] is TimeSpan wait)
+        {
+            var seconds = Math.Max(1, Math.Ceiling(wait.TotalSeconds));
+            Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await ApiProblems.Write(Context, StatusCodes.Status429TooManyRequests, "Too many refused tokens",
+                $"This address sent too many tokens that do not work. Wait {seconds:0} s (Retry-After), then send a valid token.");
+            return;
+        }
         Response.Headers.WWWAuthenticate = "Bearer";
         await ApiProblems.Write(Context, StatusCodes.Status401Unauthorized, "A valid API token is required",
             "Send \"Authorization: Bearer <token>\" with a token from Settings › API tokens. A revoked token, or one whose maker left the business, no longer works.");
@@ -119,4 +143,35 @@ public sealed class ApiTokenHandler(
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         await ApiProblems.Write(Context, StatusCodes.Status403Forbidden, "This token may only read",
             "Changes need a token with the write scope; a business admin can create one under Settings › API tokens.");
+}
+
+/// <summary>
+/// Counts refused bearer tokens per client address (<see cref="ApiOptions.InvalidTokensPerMinute"/>). The per-token limit
+/// only sees requests that authenticated, so without this, guesses would cost a caller nothing but the round trip.
+/// </summary>
+public sealed class InvalidTokenLimiter(IOptions<ApiOptions> options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(address =>
+        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = Math.Max(1, options.Value.InvalidTokensPerMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+        }));
+
+    /// <summary>How long the request's address must wait, when it has used up its refusals; null when it may still try.</summary>
+    public TimeSpan? Blocked(HttpContext http) => WaitOf(_limiter.AttemptAcquire(AddressOf(http), 0));
+
+    /// <summary>Counts one refusal; answers how long to wait when that one went past the limit.</summary>
+    public TimeSpan? Count(HttpContext http) => WaitOf(_limiter.AttemptAcquire(AddressOf(http)));
+
+    private static string AddressOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "";
+
+    private static TimeSpan? WaitOf(RateLimitLease lease)
+    {
+        using (lease)
+        {
+            return lease.IsAcquired ? null : lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+        }
+    }
+
+    public void Dispose() => _limiter.Dispose();
 }

@@ -48,7 +48,7 @@ public static class ContentApi
             .WithDescription("State, version, poster, captions, duration, size, and a link to the file that works for 15 minutes.")
             .Produces<SlotState>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/content/{id:guid}/slots/{slot}/generate", GenerateAsync).WithName("GenerateVideo").WithSummary("Ask for an AI video of this slot")
-            .WithDescription("Starts a HeyGen render of the slot's script, or answers with the render already under way. Send an Idempotency-Key header (any unique string up to 255 characters) to retry safely: the same key returns the same generation.")
+            .WithDescription("Starts a HeyGen render of the slot's script, or answers with the render already under way. Send an Idempotency-Key header (any unique string up to 255 characters) to retry safely: the same key returns the same generation for 24 hours, after which it counts as a new request.")
             .Produces<Generation>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(ApiFeature.WritePolicy);
         api.MapDelete("/content/{id:guid}/slots/{slot}/video", DeleteVideoAsync).WithName("DeleteVideo").WithSummary("Delete the slot's video")
@@ -221,6 +221,13 @@ public static class ContentApi
         var seen = await db.ApiIdempotencyKeys.AsNoTracking().SingleOrDefaultAsync(k => k.TokenId == tokenId && k.Key == key, ct);
         if (seen is null)
         {
+            return null;
+        }
+        var expired = DateTimeOffset.UtcNow - ApiIdempotencyKey.Lifetime;
+        if (seen.CreatedAt < expired)
+        {
+            // Past its lifetime the key names a new request; its record goes now so this one can take the key.
+            await db.ApiIdempotencyKeys.Where(k => k.TokenId == tokenId && k.Key == key && k.CreatedAt < expired).ExecuteDeleteAsync(ct);
             return null;
         }
         if (seen.ContentId != id || seen.Slot != slot)

@@ -1,4 +1,3 @@
-using Npgsql;
 using VideoStudio.Core.Data;
 
 namespace VideoStudio.Web.Live;
@@ -20,62 +19,23 @@ public sealed partial class ChangeListener(LiveHub hub, IConfiguration configura
     /// <summary>How the connection shows in pg_stat_activity, so an operator (or a test) can find it.</summary>
     public const string ApplicationName = "videostudio-live-listener";
 
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
-
     /// <summary>The PostgreSQL backend of the current connection, or null while disconnected.</summary>
     public int? BackendProcessId { get; private set; }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var connectionString = new NpgsqlConnectionStringBuilder(configuration.StudioConnectionString())
-        {
-            ApplicationName = ApplicationName,
-            // A dead connection must not go back to a pool, and a silently dropped one must be noticed.
-            Pooling = false,
-            KeepAlive = 10,
-        }.ConnectionString;
-
-        var retryDelay = TimeSpan.Zero;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        NotificationListener.RunAsync(configuration.StudioConnectionString(), ApplicationName, [Channel, AccessChannel], OnNotification,
+            onListening: backend =>
             {
-                await using var connection = new NpgsqlConnection(connectionString);
-                connection.Notification += (_, e) => OnNotification(e.Channel, e.Payload);
-                await connection.OpenAsync(stoppingToken);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {AccessChannel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-                BackendProcessId = connection.ProcessID;
-                retryDelay = TimeSpan.Zero;
-                LogListening(BackendProcessId.Value);
+                BackendProcessId = backend;
+                LogListening(backend);
                 hub.PublishAll();
-                while (true)
-                {
-                    await connection.WaitAsync(stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
+            },
+            onLost: (ex, retryDelay) =>
             {
                 BackendProcessId = null;
-                retryDelay = retryDelay == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
                 LogLost(ex, retryDelay.TotalMilliseconds);
-            }
-            try
-            {
-                await Task.Delay(retryDelay, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+            },
+            stoppingToken);
 
     private void OnNotification(string channel, string payload)
     {

@@ -137,4 +137,32 @@ public class ApiTokensTests
         await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.True(int.Parse(refused.Headers.GetValues("Retry-After").Single()) > 0);
     }
+
+    [Fact]
+    public async Task Refused_tokens_from_one_address_are_throttled_there_and_nowhere_else()
+    {
+        await using var limited = _app.WithWebHostBuilder(b => b.UseSetting("Studio:Api:InvalidTokensPerMinute", "3"));
+        var tenant = await _app.CreateTenantAsync();
+        var (token, _) = await tenant.IssueTokenAsync(ApiScope.Read);
+        HttpClient From(string address, string bearer)
+        {
+            var client = limited.CreateClient();
+            client.DefaultRequestHeaders.Add(ClientAddressFromHeader.Header, address);
+            client.DefaultRequestHeaders.Authorization = new("Bearer", bearer);
+            return client;
+        }
+        var guesser = "203.0.113.7";
+
+        foreach (var guess in new[] { ApiTokens.TokenPrefix + new string('a', 43), "garbage", ApiTokens.TokenPrefix + "x" })
+        {
+            await (await From(guesser, guess).GetAsync("/api/v1/content")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        }
+        var throttled = await From(guesser, ApiTokens.TokenPrefix + new string('b', 43)).GetAsync("/api/v1/content");
+
+        await throttled.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.InRange(int.Parse(throttled.Headers.GetValues("Retry-After").Single()), 1, 60);
+        // Until the minute is over even a working token is refused there: the answer to a guess must not tell it apart.
+        await (await From(guesser, token).GetAsync("/api/v1/content")).AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Equal(HttpStatusCode.OK, (await From("203.0.113.8", token).GetAsync("/api/v1/content")).StatusCode);
+    }
 }

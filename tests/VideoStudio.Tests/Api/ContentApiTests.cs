@@ -3,8 +3,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
+using VideoStudio.Jobs.Api;
 using VideoStudio.Tests.Infrastructure;
 
 namespace VideoStudio.Tests.Api;
@@ -103,6 +105,39 @@ public class ContentApiTests
         var slot = await (await api.GetAsync($"/api/v1/content/{id}/slots/long")).JsonAsync();
         Assert.Equal("generating", slot.GetProperty("state").GetString());
         Assert.NotEqual(generation, slot.GetProperty("generation").GetProperty("id").GetGuid());
+    }
+
+    [Fact]
+    public async Task An_idempotency_key_older_than_a_day_no_longer_replays_and_its_record_is_removed()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        await tenant.ConfigureHeyGenAsync(HeyGenSim.NewKey());
+        var id = await tenant.CreateContentAsync();
+        var api = await tenant.ApiClientAsync();
+        var first = (await (await GenerateAsync(api, id, "long", "day-old")).JsonAsync()).GetProperty("id").GetGuid();
+        await _app.DriveAsync(first);
+        var kept = (await (await GenerateAsync(api, id, "short", "fresh")).JsonAsync()).GetProperty("id").GetGuid();
+        await _app.WithDbAsync(db => db.ApiIdempotencyKeys.Where(k => k.GenerationId == first)
+            .ExecuteUpdateAsync(k => k.SetProperty(x => x.CreatedAt, x => x.CreatedAt - ApiIdempotencyKey.Lifetime - TimeSpan.FromMinutes(1))));
+
+        var again = await GenerateAsync(api, id, "long", "day-old");
+
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        Assert.False(again.Headers.Contains("Idempotent-Replayed"));
+        var second = (await again.JsonAsync()).GetProperty("id").GetGuid();
+        Assert.NotEqual(first, second);
+        Assert.Equal(second, (await _app.WithDbAsync(db => db.ApiIdempotencyKeys.SingleAsync(k => k.ContentId == id && k.Key == "day-old"))).GenerationId);
+
+        // The hourly cleanup: an expired record goes, a fresh one stays, and a second run finds nothing more to do.
+        await _app.WithDbAsync(db => db.ApiIdempotencyKeys.Where(k => k.GenerationId == second)
+            .ExecuteUpdateAsync(k => k.SetProperty(x => x.CreatedAt, x => x.CreatedAt - ApiIdempotencyKey.Lifetime - TimeSpan.FromMinutes(1))));
+        for (var run = 0; run < 2; run++)
+        {
+            await using var scope = _app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<IdempotencyKeyExpiry>().RunAsync(CancellationToken.None);
+        }
+        var left = await _app.WithDbAsync(db => db.ApiIdempotencyKeys.Where(k => k.ContentId == id).Select(k => k.GenerationId).ToListAsync());
+        Assert.Equal([kept], left);
     }
 
     [Fact]

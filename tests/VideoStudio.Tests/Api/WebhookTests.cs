@@ -141,26 +141,8 @@ public class WebhookTests
     public void Private_addresses_are_told_from_public_ones(string address, bool isPrivate) =>
         Assert.Equal(isPrivate, WebhookTargets.IsPrivate(IPAddress.Parse(address)));
 
-    private async Task<(Guid Endpoint, string Secret)> EndpointAsync(Tenant tenant, string url, string[] events, bool allowPrivate = true)
-    {
-        var secret = WebhookSecrets.NewSecret();
-        var endpoint = new WebhookEndpoint
-        {
-            Id = Guid.NewGuid(),
-            BusinessId = tenant.BusinessId,
-            Url = url,
-            Events = events,
-            AllowPrivateNetwork = allowPrivate,
-            CreatedAt = DateTimeOffset.UtcNow,
-        };
-        await _app.WithDbAsync(db =>
-        {
-            endpoint.Secret = db.IntegrationSecrets.Add(_app.Services.GetRequiredService<WebhookSecrets>().Protect(secret)).Entity;
-            db.WebhookEndpoints.Add(endpoint);
-            return db.SaveChangesAsync();
-        });
-        return (endpoint.Id, secret);
-    }
+    private Task<(Guid Endpoint, string Secret)> EndpointAsync(Tenant tenant, string url, string[] events, bool allowPrivate = true) =>
+        _app.Services.WebhookEndpointAsync(tenant.BusinessId, url, events, allowPrivate);
 
     /// <summary>What the worker does: the outbox turned into deliveries, then one attempt of each of this endpoint's.</summary>
     private async Task<List<WebhookDelivery>> DeliverAllAsync(Guid endpoint)

@@ -1,7 +1,9 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using VideoStudio.Core.Data;
+using VideoStudio.Jobs.Webhooks;
 using VideoStudio.Web.Api;
 
 namespace VideoStudio.Tests.Infrastructure;
@@ -24,6 +26,29 @@ public static class ApiTesting
             return db.SaveChangesAsync();
         });
         return issued;
+    }
+
+    /// <summary>An endpoint of the business with a new signing secret, stored as the settings page stores it; the secret in clear for the test's verifier.</summary>
+    public static async Task<(Guid Endpoint, string Secret)> WebhookEndpointAsync(
+        this IServiceProvider services, Guid businessId, string url, string[] events, bool allowPrivate = true)
+    {
+        var secret = WebhookSecrets.NewSecret();
+        var endpoint = new WebhookEndpoint
+        {
+            Id = Guid.NewGuid(),
+            BusinessId = businessId,
+            Url = url,
+            Events = events,
+            AllowPrivateNetwork = allowPrivate,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        await new StudioSeed(services).WithDbAsync(db =>
+        {
+            endpoint.Secret = db.IntegrationSecrets.Add(services.GetRequiredService<WebhookSecrets>().Protect(secret)).Entity;
+            db.WebhookEndpoints.Add(endpoint);
+            return db.SaveChangesAsync();
+        });
+        return (endpoint.Id, secret);
     }
 
     public static HttpClient ApiClient(this StudioApp app, string token)

@@ -46,5 +46,21 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return receiver;
     }
 
+    /// <summary>Waits for the <paramref name="count"/>th request: a worker's job sends it in the background.</summary>
+    public async Task<Received> WaitForRequestAsync(int count = 1)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(100))
+        {
+            if (Requests.Count >= count)
+            {
+                return Requests.ElementAt(count - 1);
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Request number {count} did not reach the receiver within a minute.");
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
