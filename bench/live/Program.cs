@@ -67,7 +67,7 @@ await listenLoop;
 
 Console.WriteLine();
 Console.WriteLine($"at the end: {LoadAverage()}");
-Console.WriteLine("clients | held   | rounds | commit→last client p50 / p99 | commit→each client p50 / p99 | NOTIFY→LISTEN p50 / p99 | server RSS per stream");
+Console.WriteLine("clients | held   | rounds | commit→last client p50 / p99 | commit→each client p50 / p99 | NOTIFY→LISTEN p50 / p99 | server RSS per stream | CPU per change: clients / server");
 foreach (var row in rows)
 {
     Console.WriteLine(row);
@@ -109,6 +109,10 @@ async Task<string> MeasureAsync(int count)
     var eachClient = new List<double>();
     var notify = new List<double>();
     var missed = 0;
+    // CPU spent from each commit until the last client has the card, by these clients and by the server: both share the
+    // machine's cores with PostgreSQL.
+    var clientCpu = TimeSpan.Zero;
+    var serverCpu = TimeSpan.Zero;
     for (var round = 0; round < rounds; round++)
     {
         var marker = $"/media/bench-{count}-{round}-{Guid.NewGuid():N}.mp4";
@@ -121,6 +125,7 @@ async Task<string> MeasureAsync(int count)
             await noticeSeen.WaitAsync();
         }
 
+        var (clientCpuBefore, serverCpuBefore) = (Process.GetCurrentProcess().TotalProcessorTime, ServerCpu());
         var start = Stopwatch.GetTimestamp();
         await using (var change = new NpgsqlCommand("UPDATE content SET video_long_url = @url, updated_at = now() WHERE id = @id", writer))
         {
@@ -133,6 +138,8 @@ async Task<string> MeasureAsync(int count)
             notify.Add(Stopwatch.GetElapsedTime(start, Volatile.Read(ref noticeAt)).TotalMilliseconds);
         }
         var arrived = await Task.WhenAll(streams.Where(s => s.IsOpen).Select(s => s.ArrivedAsync(TimeSpan.FromSeconds(60))));
+        clientCpu += Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore;
+        serverCpu += ServerCpu() - serverCpuBefore;
         var times = arrived.Where(t => t is not null).Select(t => Stopwatch.GetElapsedTime(start, t!.Value).TotalMilliseconds).ToList();
         missed += arrived.Length - times.Count;
         if (times.Count > 0)
@@ -149,7 +156,14 @@ async Task<string> MeasureAsync(int count)
     }
     var perStream = (rssHeld - rssBefore) / (double)Math.Max(held, 1);
     Console.WriteLine($"{count} clients: {rounds} rounds done; {LoadAverage()}{(missed > 0 ? $", {missed} client-rounds missed the change within 60 s" : "")}");
-    return $"{count,7} | {held,6} | {rounds,6} | {Percentile(lastClient, 50),10:F2} / {Percentile(lastClient, 99),8:F2} ms | {Percentile(eachClient, 50),10:F2} / {Percentile(eachClient, 99),8:F2} ms | {Percentile(notify, 50),7:F2} / {Percentile(notify, 99),6:F2} ms | {perStream / 1024,8:F1} KB ({(rssHeld - rssBefore) / 1048576.0:F1} MB / {held})";
+    return $"{count,7} | {held,6} | {rounds,6} | {Percentile(lastClient, 50),10:F2} / {Percentile(lastClient, 99),8:F2} ms | {Percentile(eachClient, 50),10:F2} / {Percentile(eachClient, 99),8:F2} ms | {Percentile(notify, 50),7:F2} / {Percentile(notify, 99),6:F2} ms | {perStream / 1024,8:F1} KB ({(rssHeld - rssBefore) / 1048576.0:F1} MB / {held}) | {clientCpu.TotalMilliseconds / rounds,7:F1} / {serverCpu.TotalMilliseconds / rounds,7:F1} ms";
+}
+
+// The server's user and system CPU time so far (/proc/<pid>/stat, in clock ticks of 10 ms).
+TimeSpan ServerCpu()
+{
+    var fields = File.ReadAllText($"/proc/{appPid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    return TimeSpan.FromMilliseconds((long.Parse(fields[11]) + long.Parse(fields[12])) * 10);
 }
 
 // The server's managed heap by type (bytes, objects), from a dotnet-gcdump snapshot; null if the tool failed.

@@ -14,22 +14,31 @@ public sealed partial class IconTagHelper : TagHelper
 {
     public required string Name { get; set; }
 
+    /// <summary>Every icon's attributes after its class.</summary>
+    internal static readonly (string Name, string Value)[] Attributes =
+    [
+        ("viewBox", "0 0 24 24"), ("width", "16"), ("height", "16"), ("fill", "none"), ("stroke", "currentColor"), ("stroke-width", "2"),
+        ("stroke-linecap", "round"), ("stroke-linejoin", "round"), ("aria-hidden", "true"), ("focusable", "false"),
+    ];
+
     public override void Process(TagHelperContext context, TagHelperOutput output)
     {
+        // A plain icon (the usual case, many per page) is written as one ready-made string instead of its attributes
+        // encoded one by one on every render.
+        if (output.Attributes.Count == 0)
+        {
+            output.TagName = null;
+            output.Content.SetHtmlContent(Lucide.Svg(Name));
+            return;
+        }
         var extra = output.Attributes.TryGetAttribute("class", out var given) ? " " + given.Value : "";
         output.TagName = "svg";
         output.TagMode = TagMode.StartTagAndEndTag;
         output.Attributes.SetAttribute("class", $"icon icon-{Name}{extra}");
-        output.Attributes.SetAttribute("viewBox", "0 0 24 24");
-        output.Attributes.SetAttribute("width", "16");
-        output.Attributes.SetAttribute("height", "16");
-        output.Attributes.SetAttribute("fill", "none");
-        output.Attributes.SetAttribute("stroke", "currentColor");
-        output.Attributes.SetAttribute("stroke-width", "2");
-        output.Attributes.SetAttribute("stroke-linecap", "round");
-        output.Attributes.SetAttribute("stroke-linejoin", "round");
-        output.Attributes.SetAttribute("aria-hidden", "true");
-        output.Attributes.SetAttribute("focusable", "false");
+        foreach (var (name, value) in Attributes)
+        {
+            output.Attributes.SetAttribute(name, value);
+        }
         output.Content.SetHtmlContent(Lucide.Body(Name));
     }
 }
@@ -38,12 +47,17 @@ public sealed partial class IconTagHelper : TagHelper
 public static partial class Lucide
 {
     private static readonly FrozenDictionary<string, string> Bodies = Load();
+    private static readonly FrozenDictionary<string, string> Svgs = Bodies.ToFrozenDictionary(b => b.Key, b =>
+        $"""<svg class="icon icon-{b.Key}"{string.Concat(IconTagHelper.Attributes.Select(a => $" {a.Name}=\"{a.Value}\""))}>{b.Value}</svg>""");
 
     public static IReadOnlyCollection<string> Names => Bodies.Keys;
 
     public static string Body(string name) => Bodies.TryGetValue(name, out var body)
         ? body
         : throw new InvalidOperationException($"There is no icon \"{name}\": add it to scripts/icons.sh and run that script.");
+
+    /// <summary>The whole element of an icon with no attributes but its name: what the tag helper's attributes render to.</summary>
+    public static string Svg(string name) => Svgs.TryGetValue(name, out var svg) ? svg : Body(name);
 
     private static FrozenDictionary<string, string> Load()
     {

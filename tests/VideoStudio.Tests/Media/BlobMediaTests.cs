@@ -121,6 +121,11 @@ public sealed class BlobMediaTests : IAsyncLifetime
         var (_, reload) = await PlayAsync(web2, $"/media/{asset.StorageKey}", h => h.IfNoneMatch.Add(whole.Headers.ETag!));
         Assert.Equal(HttpStatusCode.NotModified, reload.StatusCode);
         Assert.Empty(await reload.Content.ReadAsByteArrayAsync());
+        // History's Download: the store answers with the name the member may save it under.
+        var (_, download) = await PlayAsync(web2, $"/media/{asset.StorageKey}?download=1");
+        var saved = download.Content.Headers.ContentDisposition;
+        Assert.True(saved is { DispositionType: "attachment", FileName: { } name } && name.Trim('"').EndsWith(".mp4", StringComparison.Ordinal), $"Content-Disposition: {saved}");
+        Assert.Equal(video, await download.Content.ReadAsByteArrayAsync());
         // The link opens nothing but its blob, not even the poster beside it.
         Assert.Equal(HttpStatusCode.Forbidden, (await Browser.GetAsync(new UriBuilder(link) { Path = $"/devstoreaccount1/{_container}/{asset.PosterKey}" }.Uri)).StatusCode);
         var poster = await web2.GetAsync($"/media/{asset.PosterKey}");

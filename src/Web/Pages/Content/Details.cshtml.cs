@@ -13,20 +13,17 @@ public class DetailsModel(StudioDb db, IOptions<UploadOptions> uploadOptions, Ve
 {
     public UploadOptions Upload => uploadOptions.Value;
 
-    public Core.Data.Content Item { get; private set; } = null!;
+    public ContentPageItem Item { get; private set; } = null!;
     public VideoCard LongCard { get; private set; } = null!;
     public VideoCard ShortCard { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
-        var item = await db.ContentVisibleTo(User.UserId()).AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
-        if (item is null)
+        if (await VideoCard.ReadPageAsync(db, id, User.UserId(), ct) is not { } page)
         {
             return NotFound();
         }
-        Item = item;
-        var cards = await VideoCard.LoadAsync(db, id, [VideoSlot.Long, VideoSlot.Short], ct);
-        (LongCard, ShortCard) = (cards[0], cards[1]);
+        (Item, LongCard, ShortCard) = (page.Item, page.LongCard, page.ShortCard);
         return Page();
     }
 

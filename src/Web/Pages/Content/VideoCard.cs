@@ -148,6 +148,29 @@ public sealed record VideoCard(
         ORDER BY s.position
         """;
 
+    /// <summary>
+    /// The content page's one statement: the item's own fields beside each card (each row carries its slot's script), so the
+    /// page costs one round trip, not one for the item and another for its cards.
+    /// </summary>
+    private const string PageQuery = $"""
+        SELECT card.*, c.title, c.archived_at, CASE card.slot WHEN 'long' THEN c.video_script ELSE c.short_video_script END AS script
+        FROM ({Query}) card JOIN content c ON c.id = @content_id
+        """;
+
+    /// <summary>The item and both its cards, or null when it does not exist or <paramref name="userId"/> is not a member of its business.</summary>
+    public static async Task<ContentPage?> ReadPageAsync(StudioDb db, Guid contentId, string userId, CancellationToken ct = default)
+    {
+        var rows = await db.Database.SqlQueryRaw<PageRow>(PageQuery, Parameters(contentId, VideoSlots.All, userId)).ToListAsync(ct);
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+        var slots = rows.Select(r => (Row: r, r.ToSnapshot(contentId).Card)).ToDictionary(r => r.Card.Slot);
+        var (main, shortSlot) = (slots[VideoSlot.Long], slots[VideoSlot.Short]);
+        return new ContentPage(new ContentPageItem(contentId, main.Row.Title, main.Row.ArchivedAt, main.Row.Script, shortSlot.Row.Script),
+            main.Card, shortSlot.Card);
+    }
+
     public static async Task<VideoCard?> LoadAsync(StudioDb db, Guid contentId, VideoSlot slot, CancellationToken ct = default) =>
         (await ReadAsync(db, contentId, [slot], visibleTo: null, ct)).SingleOrDefault()?.Card;
 
@@ -161,15 +184,25 @@ public sealed record VideoCard(
     public static async Task<IReadOnlyList<SlotSnapshot>> ReadAsync(
         StudioDb db, Guid contentId, VideoSlot[] slots, string? visibleTo, CancellationToken ct = default)
     {
-        var rows = await db.Database.SqlQueryRaw<CardRow>(Query,
-                new NpgsqlParameter("content_id", contentId),
-                new NpgsqlParameter("slots", slots.Select(s => s.Key()).ToArray()),
-                new NpgsqlParameter("user_id", NpgsqlDbType.Text) { Value = (object?)visibleTo ?? DBNull.Value })
-            .ToListAsync(ct);
+        var rows = await db.Database.SqlQueryRaw<CardRow>(Query, Parameters(contentId, slots, visibleTo)).ToListAsync(ct);
         return rows.Select(r => r.ToSnapshot(contentId)).ToList();
     }
 
-    private sealed class CardRow
+    private static object[] Parameters(Guid contentId, IEnumerable<VideoSlot> slots, string? visibleTo) =>
+    [
+        new NpgsqlParameter("content_id", contentId),
+        new NpgsqlParameter("slots", slots.Select(s => s.Key()).ToArray()),
+        new NpgsqlParameter("user_id", NpgsqlDbType.Text) { Value = (object?)visibleTo ?? DBNull.Value },
+    ];
+
+    private sealed class PageRow : CardRow
+    {
+        public required string Title { get; init; }
+        public DateTimeOffset? ArchivedAt { get; init; }
+        public string? Script { get; init; }
+    }
+
+    private class CardRow
     {
         // Strings: the enum conventions of the model do not reach types that are only read by SqlQuery.
         public required string Slot { get; init; }
@@ -294,6 +327,12 @@ public sealed record VideoCard(
 }
 
 /// <summary>A card with what a handler or a stream needs beside it, from the same read: whose it is, and when its announced change happened.</summary>
+/// <summary>What the content page shows of the item itself.</summary>
+public sealed record ContentPageItem(Guid Id, string Title, DateTimeOffset? ArchivedAt, string? VideoScript, string? ShortVideoScript);
+
+/// <summary>The content page's item and its two cards, read in one statement.</summary>
+public sealed record ContentPage(ContentPageItem Item, VideoCard LongCard, VideoCard ShortCard);
+
 public sealed record SlotSnapshot(Guid BusinessId, GenerationFacts Facts, VideoCard Card, DateTimeOffset? ChangedAt);
 
 public enum UndoKind { Deleted, ReplacedByUpload, ReplacedByAi, Restored }
