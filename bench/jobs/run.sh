@@ -4,7 +4,7 @@
 # trip measured in the same run. Then, on both processes restarted with a 2 s HeyGen poll interval and 7 s renders, G
 # generations whose polls are scheduled continuations: requested delay against when each started, p50/p99. Prints
 # figures; asserts nothing. Loopback only; bounded in time.
-# Usage: bench/jobs/run.sh [runs, default 200] [generations, default 20]; ports BENCH_JOBS_PORT and the next one (default
+# Usage: bench/jobs/run.sh [runs, default 200] [generations, default 20; 0 leaves the scheduled steps out]; ports BENCH_JOBS_PORT and the next one (default
 # 5111, 5112).
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -45,6 +45,7 @@ timeout 1200 dotnet "$REPO_ROOT/bench/jobs/bin/Release/net10.0/JobsBench.dll" \
   --url "$WEB" --db "$(connection_string "$DB")" --runs "$RUNS" --worker-pid "$WORKER_PID" \
   || { echo "The benchmark did not finish; see the app logs in .data/bench-jobs/"; exit 1; }
 
+[ "$GENERATIONS" -gt 0 ] || exit 0
 echo
 echo "Scheduled steps: both processes restarted with HeyGen's poll interval at 2 s and renders taking 7 s ..."
 kill "${PIDS[@]}" 2>/dev/null || true; wait "${PIDS[@]}" 2>/dev/null || true; PIDS=()
