@@ -63,6 +63,11 @@ public sealed class BlobMediaStore : MediaStore
         client.Retry.MaxDelay = TimeSpan.FromSeconds(4);
         client.Retry.NetworkTimeout = TimeSpan.FromSeconds(60);
         _container = new BlobServiceClient(_options.ConnectionString, client).GetBlobContainerClient(_options.Container);
+        if (_options.PlaybackLinkLifetime < TimeSpan.FromMinutes(2))
+        {
+            // Links are cut on a grid of half the lifetime; a player needs minutes of it left after its page loaded.
+            throw new InvalidOperationException($"{BlobOptions.Section}:PlaybackLinkLifetime must be at least 00:02:00 (it is {_options.PlaybackLinkLifetime}).");
+        }
         if (!_container.CanGenerateSasUri)
         {
             throw new InvalidOperationException($"{BlobOptions.Section}:ConnectionString must carry the account key (AccountKey=…).");

@@ -83,6 +83,13 @@ public abstract class MediaStore
         };
     }
 
+    /// <summary>The asset a key belongs to, when it is a key this app names (see <see cref="ContentTypeOf"/>); null for anything else.</summary>
+    public static Guid? AssetIdOf(string storageKey)
+    {
+        var dot = storageKey.IndexOf('.');
+        return ContentTypeOf(storageKey) is not null && Guid.TryParseExact(storageKey.AsSpan(0, dot), "N", out var id) ? id : null;
+    }
+
     /// <summary>
     /// Copies a stream into storage as the staged video of <paramref name="assetId"/>, refusing empty files, files over
     /// <paramref name="maxBytes"/> (as soon as the limit is passed, without reading further) and anything that does not
@@ -151,13 +158,7 @@ public abstract class MediaStore
     public abstract IAsyncEnumerable<StoredFile> ListStoredAsync(CancellationToken ct);
 
     /// <summary>Every stored key (not the temporary area).</summary>
-    public async IAsyncEnumerable<string> ListKeysAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        await foreach (var file in ListStoredAsync(ct))
-        {
-            yield return file.Key;
-        }
-    }
+    public IAsyncEnumerable<string> ListKeysAsync(CancellationToken ct) => ListStoredAsync(ct).Select(file => file.Key);
 
     /// <summary>Answers whether the store can be written to and read from now; the text says what it is and what failed.</summary>
     public abstract Task<(bool Healthy, string Description)> CheckAsync(CancellationToken ct);

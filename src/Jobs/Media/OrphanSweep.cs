@@ -36,7 +36,7 @@ public sealed class OrphanSweep(StudioDb db, MediaStore store, TimeProvider cloc
         await foreach (var file in store.ListStoredAsync(ct))
         {
             // Only what this app names (an asset id and a known kind of file); anything else in the store is left alone.
-            if (file.LastWritten < before && MediaStore.ContentTypeOf(file.Key) is not null && IdOf(file.Key) is not null)
+            if (file.LastWritten < before && MediaStore.AssetIdOf(file.Key) is not null)
             {
                 batch.Add(file.Key);
             }
@@ -65,16 +65,14 @@ public sealed class OrphanSweep(StudioDb db, MediaStore store, TimeProvider cloc
             .Where(a => a.RemovedAt == null && (keys.Contains(a.StorageKey) || keys.Contains(a.PosterKey!) || keys.Contains(a.CaptionsKey!)))
             .Select(a => new[] { a.StorageKey, a.PosterKey, a.CaptionsKey })
             .ToListAsync(ct)).SelectMany(k => k).OfType<string>().ToHashSet();
-        var ids = keys.Select(k => IdOf(k)!.Value).Distinct().ToList();
+        var ids = keys.Select(k => MediaStore.AssetIdOf(k)!.Value).Distinct().ToList();
         var uploading = (await db.UploadSessions.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => u.Id).ToListAsync(ct)).ToHashSet();
         var removed = 0;
-        foreach (var key in keys.Where(k => !named.Contains(k) && !uploading.Contains(IdOf(k)!.Value)))
+        foreach (var key in keys.Where(k => !named.Contains(k) && !uploading.Contains(MediaStore.AssetIdOf(k)!.Value)))
         {
             await store.DeleteAsync(key, ct);
             removed++;
         }
         return removed;
     }
-
-    private static Guid? IdOf(string key) => Guid.TryParseExact(key.Split('.')[0], "N", out var id) ? id : null;
 }

@@ -28,12 +28,12 @@ public static class MediaEndpoints
             {
                 return Results.Challenge();
             }
-            var dot = file.IndexOf('.');
-            var contentType = dot < 0 ? null : MediaStore.ContentTypeOf(file);
-            if (contentType is null || !Guid.TryParseExact(file[..dot], "N", out var assetId))
+            if (MediaStore.AssetIdOf(file) is not { } assetId)
             {
                 return Results.NotFound();
             }
+            var contentType = MediaStore.ContentTypeOf(file)!;
+            var dot = file.IndexOf('.');
             var assets = db.VideoAssets.AsNoTracking()
                 .Where(a => a.Id == assetId && a.RemovedAt == null && (a.StorageKey == file || a.PosterKey == file || a.CaptionsKey == file));
             if (!linked)

@@ -326,13 +326,13 @@ public sealed record VideoCard(
     }
 }
 
-/// <summary>A card with what a handler or a stream needs beside it, from the same read: whose it is, and when its announced change happened.</summary>
 /// <summary>What the content page shows of the item itself.</summary>
 public sealed record ContentPageItem(Guid Id, string Title, DateTimeOffset? ArchivedAt, string? VideoScript, string? ShortVideoScript);
 
 /// <summary>The content page's item and its two cards, read in one statement.</summary>
 public sealed record ContentPage(ContentPageItem Item, VideoCard LongCard, VideoCard ShortCard);
 
+/// <summary>A card with what a handler or a stream needs beside it, from the same read: whose it is, and when its announced change happened.</summary>
 public sealed record SlotSnapshot(Guid BusinessId, GenerationFacts Facts, VideoCard Card, DateTimeOffset? ChangedAt);
 
 public enum UndoKind { Deleted, ReplacedByUpload, ReplacedByAi, Restored }
