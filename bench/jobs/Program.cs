@@ -302,8 +302,8 @@ async Task<bool> SettleAsync(Guid slot)
         {
             return true;
         }
-        // Half a second was tried: every such run then had one click whose pickup took 0.5-1.1 s, so the worker was not yet
-        // idle; with 2 s none did.
+        // Half a second was tried: each of three such runs had one click whose pickup took 0.5-1.1 s (none with 2 s), so the
+        // previous click had not quite settled.
         if (idle && status == "submitted" && since.Elapsed > TimeSpan.FromSeconds(2))
         {
             return false;
