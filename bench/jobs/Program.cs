@@ -302,8 +302,8 @@ async Task<bool> SettleAsync(Guid slot)
         {
             return true;
         }
-        // Half a second was tried: each of three such runs had one click whose pickup took 0.5-1.1 s (none with 2 s), so the
-        // previous click had not quite settled.
+        // Half a second was tried: each of three such runs had one click picked up 0.5-1.1 s late, but so had two of four
+        // runs with 2 s, which stays as the wait that leaves the worker surely idle.
         if (idle && status == "submitted" && since.Elapsed > TimeSpan.FromSeconds(2))
         {
             return false;
