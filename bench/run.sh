@@ -160,7 +160,11 @@ row "repeat visit: video bytes on reload" "${RELOAD_BYTES:-failed} B" "${FIRST_B
 
 echo
 echo "load average at the start: $LOAD_START; at the end: $(load) ($(nproc) cores)"
-awk -F'\t' 'BEGIN { printf "%-40s %-30s %-32s %-8s %s\n", "figure", "value", "baseline", "ratio", "goal"; printf "%s\n", "-------------------------------------------------------------------------------------------------------------------------" }
-            { printf "%-40s %-30s %-32s %-8s %s\n", $1, $2, $3, $4, $5 }' "$ROWS"
+# Padded by characters, not bytes (awk's printf counts the three bytes of "→" as three columns).
+pad() { local LC_ALL=C.UTF-8; printf '%s%*s ' "$1" $(( $2 > ${#1} ? $2 - ${#1} : 0 )) ""; }
+{ pad figure 40; pad value 30; pad baseline 32; pad ratio 8; echo goal; printf '%0.s-' {1..121}; echo; }
+while IFS=$'\t' read -r figure value baseline ratio goal; do
+  pad "$figure" 40; pad "$value" 30; pad "$baseline" 32; pad "$ratio" 8; echo "$goal"
+done < "$ROWS"
 echo
 echo "Raw outputs: .data/bench/ (upload.txt, live.txt, jobs.txt, wrk.txt, repeat-visit.txt, app logs)."
