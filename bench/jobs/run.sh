@@ -25,6 +25,12 @@ if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
 fi
 
 PIDS=()
+# How often a woken worker found a job's state lock still held, and how long it waited (the app logs each such wait).
+HELD=Logging__LogLevel__VideoStudio.Jobs.StudioJobStorage=Debug
+report_held() {
+  grep -ho "state-lock was held; taken after [0-9]* ms" "$@" 2>/dev/null \
+    | awk '{ n++; ms = $(NF-1); if (ms > max) max = ms } END { printf "job state locks found held and waited for: %d%s\n", n, n ? sprintf(", longest wait %d ms", max) : "" }'
+}
 cleanup() {
   if [ ${#PIDS[@]} -gt 0 ]; then kill "${PIDS[@]}" 2>/dev/null || true; wait "${PIDS[@]}" 2>/dev/null || true; fi
   psql_admin -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
@@ -35,8 +41,8 @@ trap cleanup EXIT
 # lands on the worker while a later click is measured (only the click → job start is timed, not the render). Those renders
 # stay in flight, so the business's render-slot limit is lifted: otherwise the 11th click would wait for a slot forever.
 SIM=(HeyGen__BaseUrl="http://127.0.0.1:$WEB_PORT/heygen-sim" HeyGen__PollInterval=01:00:00 HeyGen__MaxConcurrentRenders=100000)
-bench_start_app "$DB" "$WEB_PORT" "$WORK" Studio__RunJobs=false "${SIM[@]}"; WEB=$APP_URL; PIDS+=("$APP_PID")
-bench_start_app "$DB" "$WORKER_PORT" "$WORK" Studio__ServePages=false Studio__Migrate=false Studio__SeedDemo=false "${SIM[@]}"
+bench_start_app "$DB" "$WEB_PORT" "$WORK" Studio__RunJobs=false "$HELD" "${SIM[@]}"; WEB=$APP_URL; PIDS+=("$APP_PID")
+bench_start_app "$DB" "$WORKER_PORT" "$WORK" Studio__ServePages=false Studio__Migrate=false Studio__SeedDemo=false "$HELD" "${SIM[@]}"
 WORKER_PID=$APP_PID; PIDS+=("$APP_PID")
 for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$WORKER_PORT/healthz" && break; sleep 0.5; done
 echo "web: $WEB (pid ${PIDS[0]}, no job server); worker: pid $WORKER_PID (jobs only)"
@@ -44,16 +50,18 @@ echo "web: $WEB (pid ${PIDS[0]}, no job server); worker: pid $WORKER_PID (jobs o
 timeout 1200 dotnet "$REPO_ROOT/bench/jobs/bin/Release/net10.0/JobsBench.dll" \
   --url "$WEB" --db "$(connection_string "$DB")" --runs "$RUNS" --worker-pid "$WORKER_PID" \
   || { echo "The benchmark did not finish; see the app logs in .data/bench-jobs/"; exit 1; }
+report_held "$WORK"/app-*.log
 
 [ "$GENERATIONS" -gt 0 ] || exit 0
 echo
 echo "Scheduled steps: both processes restarted with HeyGen's poll interval at 2 s and renders taking 7 s ..."
 kill "${PIDS[@]}" 2>/dev/null || true; wait "${PIDS[@]}" 2>/dev/null || true; PIDS=()
 SIM=(HeyGen__BaseUrl="http://127.0.0.1:$WEB_PORT/heygen-sim" HeyGen__PollInterval=00:00:02 HeyGen__Simulator__RenderDelay=00:00:07)
-bench_start_app "$DB" "$WEB_PORT" "$WORK/scheduled" Studio__RunJobs=false Studio__SeedDemo=false "${SIM[@]}"; PIDS+=("$APP_PID")
-bench_start_app "$DB" "$WORKER_PORT" "$WORK/scheduled" Studio__ServePages=false Studio__Migrate=false Studio__SeedDemo=false "${SIM[@]}"
+bench_start_app "$DB" "$WEB_PORT" "$WORK/scheduled" Studio__RunJobs=false Studio__SeedDemo=false "$HELD" "${SIM[@]}"; PIDS+=("$APP_PID")
+bench_start_app "$DB" "$WORKER_PORT" "$WORK/scheduled" Studio__ServePages=false Studio__Migrate=false Studio__SeedDemo=false "$HELD" "${SIM[@]}"
 WORKER_PID=$APP_PID; PIDS+=("$APP_PID")
 for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$WORKER_PORT/healthz" && break; sleep 0.5; done
 timeout 600 dotnet "$REPO_ROOT/bench/jobs/bin/Release/net10.0/JobsBench.dll" \
   --url "$WEB" --db "$(connection_string "$DB")" --runs 0 --scheduled "$GENERATIONS" --worker-pid "$WORKER_PID" \
   || { echo "The scheduled-steps benchmark did not finish; see the app logs in .data/bench-jobs/"; exit 1; }
+report_held "$WORK"/scheduled/app-*.log

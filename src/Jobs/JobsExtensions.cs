@@ -77,7 +77,8 @@ public static class JobsExtensions
         // This host's own storage, registered before AddHangfire, which would otherwise give the host the process-wide
         // JobStorage.Current: with two hosts in one process (the tests start several) a page could enqueue into the other
         // host's database, where no worker of its own ever looks.
-        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+        services.AddSingleton<JobStorage>(sp => new StudioJobStorage(
+            new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions, sp.GetRequiredService<ILogger<StudioJobStorage>>()));
         services.AddHangfire((sp, config) => config
             .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

@@ -3,6 +3,7 @@ using Hangfire.Common;
 using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using VideoStudio.Jobs;
 using VideoStudio.Tests.Infrastructure;
 
 namespace VideoStudio.Tests.Jobs;
@@ -48,5 +49,35 @@ public class JobStorageTests
         var changed = Task.Run(() => client.ChangeState(jobId, new DeletedState()));
 
         Assert.True(await changed.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task A_job_lock_held_by_another_process_is_waited_for_and_taken_once_let_go()
+    {
+        var storage = _app.Services.GetRequiredService<JobStorage>();
+        var client = new BackgroundJobClient(storage);
+        var jobId = client.Create(Job.FromExpression(() => Console.WriteLine("never run")), new ScheduledState(TimeSpan.FromHours(1)));
+        // Another process in the middle of a state change: its lock row is fresh.
+        var resource = $"hangfire:job:{jobId}:state-lock";
+        await _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO hangfire.lock (resource, updatecount, acquired) VALUES ({0}, 0, now())", resource));
+
+        var changed = Task.Run(() => client.ChangeState(jobId, new DeletedState()));
+
+        // Many of the storage's quick retries fit in this wait; none may take the lock while its row is there.
+        await Task.Delay(StudioJobStorage.RetryEvery * 25);
+        Assert.False(changed.IsCompleted);
+        using (var connection = storage.GetConnection())
+        {
+            Assert.Equal(ScheduledState.StateName, connection.GetStateData(jobId).Name);
+        }
+
+        await _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DELETE FROM hangfire.lock WHERE resource = {0}", resource));
+
+        Assert.True(await changed.WaitAsync(TimeSpan.FromSeconds(10)));
+        using (var connection = storage.GetConnection())
+        {
+            Assert.Equal(DeletedState.StateName, connection.GetStateData(jobId).Name);
+        }
     }
 }
