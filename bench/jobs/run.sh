@@ -28,7 +28,7 @@ PIDS=()
 # How often a woken worker found a job's state lock still held, and how long it waited (the app logs each such wait).
 HELD=Logging__LogLevel__VideoStudio.Jobs.StudioJobStorage=Debug
 report_held() {
-  grep -ho "state-lock was held; taken after [0-9]* ms" "$@" 2>/dev/null \
+  { grep -ho "state-lock was held; taken after [0-9]* ms" "$@" 2>/dev/null || true; } \
     | awk '{ n++; ms = $(NF-1); if (ms > max) max = ms } END { printf "job state locks found held and waited for: %d%s\n", n, n ? sprintf(", longest wait %d ms", max) : "" }'
 }
 cleanup() {

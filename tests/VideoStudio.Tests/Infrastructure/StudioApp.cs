@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
+using VideoStudio.Jobs;
 
 namespace VideoStudio.Tests.Infrastructure;
 
@@ -50,7 +51,8 @@ public sealed class StudioApp : WebApplicationFactory<Program>
         builder.UseSetting("HeyGen:BaseUrl", HeyGenSim.Host.BaseUrl);
         // Where HeyGen would reach the app; the tests deliver webhooks themselves, signed with the secret the simulator issued.
         builder.UseSetting("Studio:PublicUrl", "https://studio.example");
-        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        // Each wait for a job's state lock is a debug line; bench/jobs counts them, and a test checks one is written.
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter(typeof(StudioJobStorage).FullName, LogLevel.Debug));
         builder.ConfigureServices(services => services.ConfigureDbContext<StudioDb>(o => o.AddInterceptors(Outage)));
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ClientAddressFromHeader>());
     }

@@ -79,5 +79,6 @@ public class JobStorageTests
         {
             Assert.Equal(DeletedState.StateName, connection.GetStateData(jobId).Name);
         }
+        Assert.Contains(_app.Logs.Lines, line => line.Contains($"job:{jobId}:state-lock was held; taken after", StringComparison.Ordinal));
     }
 }
