@@ -139,6 +139,10 @@ if [ -n "$PICKUP_P99" ]; then
 else
   row "click → job running, $JOB_RUNS runs (p50/p99)" "failed" "-" "-" "p99 <= 50 ms"
 fi
+# Each bench/jobs phase ends with "job state locks found held and waited for: N[, longest wait M ms]".
+HELD=$(awk '/^job state locks found held/ { n += $9; if (NF > 9 && $(NF - 1) + 0 > max) max = $(NF - 1) + 0; seen = 1 }
+            END { if (seen) printf "%d%s", n, n ? sprintf(", longest wait %d ms", max) : "" }' "$WORK"/jobs*.txt)
+row "job state lock found held (all job runs)" "${HELD:-failed}" "-" "-" "-"
 LATE_P99=$(scheduled_field late_p99_ms)
 if [ -n "$LATE_P99" ]; then
   row "scheduled step, started late (p50/p99)" "$(scheduled_field late_p50_ms) / $LATE_P99 ms" "$(scheduled_field requested_p50_ms) ms requested ($(scheduled_field steps) steps)" \

@@ -111,6 +111,7 @@ async Task<string> MeasureAsync(int count)
     }
 
     var lastClient = new List<double>();
+    var firstClient = new List<double>();
     var roundOf = new List<int>();
     var eachClient = new List<double>();
     var notify = new List<double>();
@@ -159,6 +160,7 @@ async Task<string> MeasureAsync(int count)
         if (times.Count > 0)
         {
             lastClient.Add(times.Max());
+            firstClient.Add(times.Min());
             roundOf.Add(round);
             eachClient.AddRange(times);
         }
@@ -173,7 +175,9 @@ async Task<string> MeasureAsync(int count)
     // Where the tail lies: in the first rounds (warm-up) or anywhere (the machine's other work).
     var slowest = lastClient.Select((ms, i) => (Ms: ms, Round: roundOf[i])).OrderByDescending(r => r.Ms).Take(5);
     Console.WriteLine($"{count} clients: slowest rounds {string.Join(", ", slowest.Select(r => $"#{r.Round + 1} {r.Ms:F1} ms"))}; " +
-        $"slowest of the {warmUp} warm-up rounds before them (not counted) {warmUpSlowest:F1} ms");
+        $"slowest of the {warmUp} warm-up rounds before them (not counted) {warmUpSlowest:F1} ms; " +
+        // Whether a change waits before its streams are written to or while they are.
+        $"commit → first client p50 / p99 {Percentile(firstClient, 50):F2} / {Percentile(firstClient, 99):F2} ms");
     Console.WriteLine($"{count} clients: {rounds} rounds done; {LoadAverage()}{(missed > 0 ? $", {missed} client-rounds missed the change within 60 s" : "")}");
     return $"{count,7} | {held,6} | {rounds,6} | {Percentile(lastClient, 50),10:F2} / {Percentile(lastClient, 99),8:F2} ms | {Percentile(eachClient, 50),10:F2} / {Percentile(eachClient, 99),8:F2} ms | {Percentile(notify, 50),7:F2} / {Percentile(notify, 99),6:F2} ms | {perStream / 1024,8:F1} KB ({(rssHeld - rssBefore) / 1048576.0:F1} MB / {held}) | {clientCpu.TotalMilliseconds / rounds,7:F1} / {serverCpu.TotalMilliseconds / rounds,7:F1} ms";
 }
