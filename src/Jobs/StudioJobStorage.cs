@@ -41,7 +41,8 @@ public sealed class StudioJobStorage(IConnectionFactory connections, PostgreSqlS
             {
                 try
                 {
-                    var taken = base.AcquireDistributedLock(resource, RetryEvery);
+                    // With no time to wait, Hangfire.PostgreSql tries once and does not sleep.
+                    var taken = base.AcquireDistributedLock(resource, TimeSpan.Zero);
                     if (held)
                     {
                         logger.LogDebug("{Resource} was held; taken after {Waited} ms", resource, waited.ElapsedMilliseconds);
@@ -52,6 +53,7 @@ public sealed class StudioJobStorage(IConnectionFactory connections, PostgreSqlS
                 {
                     held = true;
                 }
+                Thread.Sleep(RetryEvery);
             }
         }
 
