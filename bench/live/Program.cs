@@ -167,6 +167,7 @@ async Task<string> MeasureAsync(int count)
         await Task.Delay(count >= 1000 ? 1000 : 100);
     }
 
+    var repeats = streams.Sum(s => s.Repeats);
     foreach (var stream in streams)
     {
         stream.Dispose();
@@ -178,7 +179,8 @@ async Task<string> MeasureAsync(int count)
         $"slowest of the {warmUp} warm-up rounds before them (not counted) {warmUpSlowest:F1} ms; " +
         // Whether a change waits before its streams are written to or while they are.
         $"commit → first client p50 / p99 {Percentile(firstClient, 50):F2} / {Percentile(firstClient, 99):F2} ms");
-    Console.WriteLine($"{count} clients: {rounds} rounds done; {LoadAverage()}{(missed > 0 ? $", {missed} client-rounds missed the change within 60 s" : "")}");
+    Console.WriteLine($"{count} clients: {rounds} rounds done; {LoadAverage()}{(missed > 0 ? $", {missed} client-rounds missed the change within 60 s" : "")}; " +
+        $"the same card sent again in {repeats} of {held * (rounds + warmUp)} client-rounds");
     return $"{count,7} | {held,6} | {rounds,6} | {Percentile(lastClient, 50),10:F2} / {Percentile(lastClient, 99),8:F2} ms | {Percentile(eachClient, 50),10:F2} / {Percentile(eachClient, 99),8:F2} ms | {Percentile(notify, 50),7:F2} / {Percentile(notify, 99),6:F2} ms | {perStream / 1024,8:F1} KB ({(rssHeld - rssBefore) / 1048576.0:F1} MB / {held}) | {clientCpu.TotalMilliseconds / rounds,7:F1} / {serverCpu.TotalMilliseconds / rounds,7:F1} ms";
 }
 
@@ -294,9 +296,13 @@ sealed class Client : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private HttpResponseMessage? _response;
     private byte[]? _expected;
+    private int _repeats;
     private TaskCompletionSource<long> _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public bool IsOpen { get; private set; }
+
+    /// <summary>How often an expected card came again after it had arrived: the server sent the same change twice.</summary>
+    public int Repeats => Volatile.Read(ref _repeats);
 
     public static async Task<Client> OpenAsync(HttpClient http, Guid contentId, string cookie)
     {
@@ -358,9 +364,9 @@ sealed class Client : IDisposable
         {
             while (await events.MoveNextAsync())
             {
-                if (events.Current.Data)
+                if (events.Current.Data && !_arrived.TrySetResult(Stopwatch.GetTimestamp()))
                 {
-                    _arrived.TrySetResult(Stopwatch.GetTimestamp());
+                    Interlocked.Increment(ref _repeats);
                 }
             }
         }

@@ -14,6 +14,7 @@ public sealed class LiveSubscription : IDisposable
     private bool _access;
     private bool _heartbeat;
     private long _version;
+    private long _noticed;
     private TaskCompletionSource? _waiting;
 
     internal LiveSubscription(LiveTopic everyone) => _everyone = everyone;
@@ -55,10 +56,19 @@ public sealed class LiveSubscription : IDisposable
     /// </summary>
     public Task<T> ReadAsync<T>(string part, long version, Func<Task<T>> read) => _everyone.ReadAsync(part, version, read);
 
+    /// <summary>
+    /// One notice reaches a stream through each topic it is in (its business and its item): the stream may take the first
+    /// before the second arrives, and would then send the same part again.
+    /// </summary>
     internal void Notify(string part, long version)
     {
         lock (_gate)
         {
+            if (version == _noticed)
+            {
+                return;
+            }
+            _noticed = version;
             (_parts ??= []).Add(part);
             _version = Math.Max(_version, version);
         }

@@ -175,4 +175,43 @@ public class LiveHubTests
 
         Assert.Equal([$"{item}:short"], (await stream.NextAsync()).Parts);
     }
+
+    [Fact]
+    public async Task A_stream_of_an_item_in_a_business_it_follows_is_handed_each_notice_once()
+    {
+        using var hub = NewHub();
+        var business = Guid.NewGuid();
+        var item = Guid.NewGuid();
+        var streams = Enumerable.Range(0, 500).Select(_ => hub.Subscribe("reader-1", item)).ToList();
+        foreach (var stream in streams)
+        {
+            hub.Follow(stream, [business]);
+        }
+        const int notices = 1000;
+        var last = hub.Version + notices;
+        // Streams take their changes while the notices reach them through both their business and their item, as a
+        // process's streams do; each one handed twice would send its card twice.
+        var taken = streams.Select(stream => Task.Run(async () =>
+        {
+            var versions = new List<long>();
+            while (versions.LastOrDefault() < last)
+            {
+                versions.Add((await stream.NextAsync()).Version);
+            }
+            return versions;
+        })).ToList();
+        for (var i = 0; i < notices; i++)
+        {
+            hub.Publish(item, "long", business);
+        }
+
+        foreach (var versions in await Task.WhenAll(taken))
+        {
+            Assert.Equal(versions.Distinct().Count(), versions.Count);
+        }
+        foreach (var stream in streams)
+        {
+            stream.Dispose();
+        }
+    }
 }
