@@ -32,4 +32,15 @@ internal static class LiveTesting
             }
         }
     }
+
+    /// <summary>The listener's PostgreSQL backend once it listens: it connects in the background when the host starts, and a notice sent before that is not heard.</summary>
+    public static async Task<int> ListeningBackendAsync(this ChangeListener listener)
+    {
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (listener.BackendProcessId is null)
+        {
+            await Task.Delay(50, giveUp.Token);
+        }
+        return listener.BackendProcessId.Value;
+    }
 }

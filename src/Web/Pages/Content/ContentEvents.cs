@@ -41,7 +41,7 @@ public static class ContentEvents
 /// it waits: it re-checks its reader only when the database says their access may have changed.
 /// </summary>
 public sealed class ContentStreams(
-    IServiceScopeFactory scopes, LiveHub hub, PartialRenderer renderer, IHostApplicationLifetime lifetime, TimeProvider clock,
+    LiveDatabase database, LiveHub hub, PartialRenderer renderer, IHostApplicationLifetime lifetime, TimeProvider clock,
     IOptions<IdentityOptions> identity)
 {
     private const string CardPartial = "/Pages/Content/_VideoCard.cshtml";
@@ -203,8 +203,7 @@ public sealed class ContentStreams(
 
     private async Task<LiveSlot?> LoadAsync(Guid contentId, VideoSlot slot)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<StudioDb>();
+        await using var db = database.Open();
         if ((await VideoCard.ReadAsync(db, contentId, [slot], visibleTo: null)).SingleOrDefault() is not { } snapshot)
         {
             return null;
@@ -220,8 +219,8 @@ public sealed class ContentStreams(
     /// <summary>Asked for only by streams that show the notice, then once for all of them.</summary>
     private async Task<byte[]?> NoticeAsync(VideoCard card)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var title = await scope.ServiceProvider.GetRequiredService<StudioDb>().Content
+        await using var db = database.Open();
+        var title = await db.Content
             .Where(c => c.Id == card.ContentId).Select(c => c.Title).SingleOrDefaultAsync();
         return title is null ? null : LiveStream.Event(ContentEvents.NoticeEvent,
             await renderer.RenderAsync(NoticePartial, new LiveNotice(card.ContentId, title, card.Announcement ?? "", card.State == CardState.Failed)));
@@ -231,8 +230,8 @@ public sealed class ContentStreams(
     private Task<IReadOnlySet<Guid>> BusinessesOfAsync(LiveSubscription live, Reader reader, long version) =>
         live.ReadAsync<IReadOnlySet<Guid>>($"businesses:{reader.UserId}", version, async () =>
         {
-            await using var scope = scopes.CreateAsyncScope();
-            return (await scope.ServiceProvider.GetRequiredService<StudioDb>().BusinessMembers
+            await using var db = database.Open();
+            return (await db.BusinessMembers
                 .Where(m => m.UserId == reader.UserId).Select(m => m.BusinessId).ToListAsync()).ToFrozenSet();
         });
 
@@ -240,8 +239,8 @@ public sealed class ContentStreams(
     private Task<bool> IsCurrentAsync(LiveSubscription live, Reader reader, long version) =>
         live.ReadAsync(reader.SessionKey(identity.Value), version, async () =>
         {
-            await using var scope = scopes.CreateAsyncScope();
-            return await SessionCheck.IsCurrentAsync(scope.ServiceProvider.GetRequiredService<StudioDb>(), reader.User,
+            await using var db = database.Open();
+            return await SessionCheck.IsCurrentAsync(db, reader.User,
                 identity.Value.ClaimsIdentity.SecurityStampClaimType, CancellationToken.None);
         });
 

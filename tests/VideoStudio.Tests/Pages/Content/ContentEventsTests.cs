@@ -9,6 +9,7 @@ using Npgsql;
 using VideoStudio.Core;
 using VideoStudio.Core.Data;
 using VideoStudio.Tests.Infrastructure;
+using VideoStudio.Tests.Live;
 using VideoStudio.Web.Live;
 
 namespace VideoStudio.Tests.Pages.Content;
@@ -139,7 +140,7 @@ public class ContentEventsTests
         var id = await tenant.CreateContentAsync();
         var host = SecondInstance.Value;
         // Once listening, the process has every stream re-read; that must not fall into the count below.
-        await ListeningBackendAsync(host.Services.GetRequiredService<ChangeListener>());
+        await host.Services.GetRequiredService<ChangeListener>().ListeningBackendAsync();
         var streams = new List<CardStream>();
         for (var i = 0; i < 3; i++)
         {
@@ -316,7 +317,7 @@ public class ContentEventsTests
         await using var stream = await CardStream.OpenAsync(tenant.Client, id);
         await stream.CardWhenAsync("video-card-short", _ => true);
         var listener = _app.Services.GetRequiredService<ChangeListener>();
-        var backend = await ListeningBackendAsync(listener);
+        var backend = await listener.ListeningBackendAsync();
 
         await using (var connection = new NpgsqlConnection(_app.ConnectionString))
         {
@@ -389,16 +390,5 @@ public class ContentEventsTests
         var signedIn = await _app.CreateBrowserlessClient().SubmitSignInAsync(tenant.Email, tenant.Password);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         return signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("videostudio.auth=", StringComparison.Ordinal)).Split(';')[0];
-    }
-
-    private static async Task<int> ListeningBackendAsync(ChangeListener listener)
-    {
-        // The listener connects in the background when the host starts; a stream already works before that.
-        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (listener.BackendProcessId is null)
-        {
-            await Task.Delay(50, giveUp.Token);
-        }
-        return listener.BackendProcessId.Value;
     }
 }
