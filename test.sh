@@ -12,6 +12,9 @@ source "$REPO_ROOT/scripts/azurite.sh"
 # Durability is not under test; these make the test cluster several times faster.
 PG_EXTRA_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 ensure_postgres
+# Everything this run starts is stopped at its end, the cluster only if this run started it: one a developer's ./run.sh
+# started stays up.
+trap 'stop_smtp_sink; stop_azurite; [ "${PG_STARTED_HERE:-}" != 1 ] || stop_postgres >/dev/null' EXIT
 
 # Databases left behind by an interrupted run.
 for db in $(psql_admin -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'vs_test_%'"); do
@@ -22,7 +25,6 @@ ensure_chromium
 ensure_ffmpeg
 ensure_smtp_sink
 ensure_azurite
-trap 'stop_smtp_sink; stop_azurite' EXIT
 start_smtp_sink
 start_azurite
 

@@ -61,6 +61,8 @@ ensure_postgres() {
     touch "$PG_LOG"; [ "$(id -u)" -eq 0 ] && chown "$PG_OWNER" "$PG_LOG"
     pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start \
       -o "-p $PG_PORT -k $PG_SOCKET_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 ${PG_EXTRA_OPTIONS:-}" >/dev/null
+    # A caller that brought the cluster up for itself alone (./test.sh) stops it again; one that found it running leaves it.
+    PG_STARTED_HERE=1
   fi
   cd "$REPO_ROOT"
 
