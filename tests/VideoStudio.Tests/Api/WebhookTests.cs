@@ -13,6 +13,7 @@ using VideoStudio.Tests.Infrastructure;
 namespace VideoStudio.Tests.Api;
 
 /// <summary>Outgoing webhooks: made from the history every change writes, signed per Standard Webhooks, retried, never into a private network unless allowed.</summary>
+[Collection(MediaCollection.Name)]
 public class WebhookTests
 {
     private readonly StudioApp _app = StudioApp.Instance;

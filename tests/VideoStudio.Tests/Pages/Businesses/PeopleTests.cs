@@ -7,6 +7,7 @@ using VideoStudio.Tests.Infrastructure;
 
 namespace VideoStudio.Tests.Pages.Businesses;
 
+[Collection(MediaCollection.Name)]
 public class PeopleTests
 {
     private readonly StudioApp _app = StudioApp.Instance;

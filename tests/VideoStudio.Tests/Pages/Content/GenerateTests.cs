@@ -11,6 +11,7 @@ using VideoStudio.Web.Pages.Content;
 namespace VideoStudio.Tests.Pages.Content;
 
 /// <summary>Generate and Retry on a card, posted the way htmx posts them from the page.</summary>
+[Collection(MediaCollection.Name)]
 public class GenerateTests
 {
     private readonly StudioApp _app = StudioApp.Instance;
