@@ -107,12 +107,14 @@ Console.WriteLine($"{Environment.ProcessorCount} cores shared by PostgreSQL, bot
 
 var pickup = new List<double>();
 var pickupRun = new List<int>();
+var pickupAt = new List<DateTime>();
 var warmUpPickup = new List<double>();
 var enqueued = new List<double>();
 var answered = new List<double>();
 var notify = new List<double>();
 var elsewhere = 0;
 var webhookLost = 0;
+var flushes = options.TryGetValue("flush-probe", out var probePath) ? FlushProbe(probePath, stopListening.Token) : null;
 for (var run = -WarmUp; run < runs; run++)
 {
     var slot = slots[run + WarmUp];
@@ -169,6 +171,7 @@ for (var run = -WarmUp; run < runs; run++)
             else
             {
                 pickupRun.Add(run);
+                pickupAt.Add(clickedAt);
                 enqueued.Add((reader.GetDouble(0) - click) * 1000);
                 pickup.Add((reader.GetDouble(1) - click) * 1000);
                 elsewhere += reader.GetString(2).Contains($":{workerPid}:", StringComparison.Ordinal) ? 0 : 1;
@@ -179,6 +182,7 @@ for (var run = -WarmUp; run < runs; run++)
 }
 await stopListening.CancelAsync();
 await listenLoop;
+var flushed = flushes is null ? [] : await flushes;
 
 Console.WriteLine($"at the end: {LoadAverage()}");
 if (pickup.Count < runs || elsewhere > 0)
@@ -201,9 +205,19 @@ Row("  click → job enqueued (web)", enqueued);
 Row("  enqueued → running (worker)", pickup.Zip(enqueued, (p, e) => p - e).ToList());
 Row("click → web answered", answered);
 Row("NOTIFY→LISTEN (raw, same rounds)", notify);
+if (flushed.Count > 0)
+{
+    Row("disk flush (8 KB, fsync; same rounds)", flushed.Select(f => f.Ms).ToList());
+    // Every commit waits for its WAL to reach the disk, and a pickup is several commits (the fetch, the lock row, the state).
+    Console.WriteLine($"  flushes over 20 ms: {flushed.Count(f => f.Ms > 20)} of {flushed.Count}; the slowest clicks beside the longest flush " +
+        "that overlapped them: " + string.Join(", ", pickup.Select((ms, i) => (Ms: ms, Run: pickupRun[i], At: pickupAt[i]))
+            .OrderByDescending(r => r.Ms).Take(5)
+            .Select(r => $"#{r.Run + 1} {r.Ms:F1} ms / {flushed.Where(f => f.At < r.At.AddMilliseconds(r.Ms) && f.At.AddMilliseconds(f.Ms) > r.At).Select(f => f.Ms).DefaultIfEmpty(0).Max():F1} ms")));
+}
 Console.WriteLine();
 Console.WriteLine($"jobs-bench runs={pickup.Count} pickup_p50_ms={Percentile(pickup, 50):F2} pickup_p99_ms={Percentile(pickup, 99):F2} " +
-    $"pickup_max_ms={pickup.DefaultIfEmpty(double.NaN).Max():F2} notify_p50_ms={Percentile(notify, 50):F2} notify_p99_ms={Percentile(notify, 99):F2}");
+    $"pickup_max_ms={pickup.DefaultIfEmpty(double.NaN).Max():F2} notify_p50_ms={Percentile(notify, 50):F2} notify_p99_ms={Percentile(notify, 99):F2} " +
+    $"flush_p99_ms={Percentile(flushed.Select(f => f.Ms), 99):F2} flush_max_ms={flushed.Select(f => f.Ms).DefaultIfEmpty(double.NaN).Max():F2}");
 return;
 
 // Every Scheduled state of this phase that was followed by Processing: what delay was asked for (EnqueueAt − the moment it
@@ -279,6 +293,32 @@ async Task MeasureScheduledStepsAsync()
 static double EpochSeconds(string value) => long.TryParse(value, out var ms)
     ? ms / 1000.0
     : (DateTime.Parse(value, null, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal) - DateTime.UnixEpoch).TotalSeconds;
+
+// The disk under PostgreSQL's WAL, timed beside the clicks: an 8 KB write and its fsync every 50 ms, as a commit waits for.
+static Task<List<(DateTime At, double Ms)>> FlushProbe(string path, CancellationToken stop) => Task.Run(async () =>
+{
+    var flushes = new List<(DateTime At, double Ms)>();
+    var block = new byte[8192];
+    await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+    while (!stop.IsCancellationRequested)
+    {
+        var at = DateTime.UtcNow;
+        var start = Stopwatch.GetTimestamp();
+        file.Position = 0;
+        file.Write(block);
+        file.Flush(flushToDisk: true);
+        flushes.Add((at, Stopwatch.GetElapsedTime(start).TotalMilliseconds));
+        try
+        {
+            await Task.Delay(50, stop);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+    File.Delete(path);
+    return flushes;
+});
 
 static void Row(string label, List<double> values) =>
     Console.WriteLine($"{label,-36} {Percentile(values, 50),7:F2} ms {Percentile(values, 99),7:F2} ms {values.DefaultIfEmpty(double.NaN).Max(),7:F2} ms");

@@ -48,7 +48,7 @@ for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$WORKER_PORT/h
 echo "web: $WEB (pid ${PIDS[0]}, no job server); worker: pid $WORKER_PID (jobs only)"
 
 timeout 1200 dotnet "$REPO_ROOT/bench/jobs/bin/Release/net10.0/JobsBench.dll" \
-  --url "$WEB" --db "$(connection_string "$DB")" --runs "$RUNS" --worker-pid "$WORKER_PID" \
+  --url "$WEB" --db "$(connection_string "$DB")" --runs "$RUNS" --worker-pid "$WORKER_PID" --flush-probe "$WORK/flush-probe" \
   || { echo "The benchmark did not finish; see the app logs in .data/bench-jobs/"; exit 1; }
 report_held "$WORK"/app-*.log
 
