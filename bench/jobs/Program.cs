@@ -196,8 +196,13 @@ if (webhookLost > 0)
         "locked and left it to the poll, an hour away here");
 }
 Console.WriteLine();
-// Where the tail lies: in the first clicks (warm-up) or anywhere (the machine's other work).
-Console.WriteLine($"slowest counted clicks (click → running): {string.Join(", ", pickup.Select((ms, i) => (Ms: ms, Run: pickupRun[i])).OrderByDescending(r => r.Ms).Take(5).Select(r => $"#{r.Run + 1} {r.Ms:F1} ms"))}");
+// Where the tail lies: in the first clicks (warm-up) or anywhere (the machine's other work). Every commit waits for its WAL
+// to reach the disk, and a pickup is several commits (the fetch, the lock row, the state): beside each of the slowest
+// clicks, the longest flush of the probe that overlapped it.
+var slowest = pickup.Select((ms, i) => (Ms: ms, Run: pickupRun[i], At: pickupAt[i])).OrderByDescending(r => r.Ms).Take(5)
+    .Select(r => $"#{r.Run + 1} {r.Ms:F1} ms" + (flushed.Count == 0 ? "" :
+        $" (flush {flushed.Where(f => f.At < r.At.AddMilliseconds(r.Ms) && f.At.AddMilliseconds(f.Ms) > r.At).Select(f => f.Ms).DefaultIfEmpty(0).Max():F1} ms)"));
+Console.WriteLine($"slowest counted clicks (click → running): {string.Join(", ", slowest)}");
 Console.WriteLine($"the {WarmUp} warm-up clicks before them (not counted), click → running: p50 {Percentile(warmUpPickup, 50):F2} ms, max {warmUpPickup.DefaultIfEmpty(double.NaN).Max():F2} ms");
 Console.WriteLine("                                         p50        p99        max");
 Row("click → job running on the worker", pickup);
@@ -205,19 +210,16 @@ Row("  click → job enqueued (web)", enqueued);
 Row("  enqueued → running (worker)", pickup.Zip(enqueued, (p, e) => p - e).ToList());
 Row("click → web answered", answered);
 Row("NOTIFY→LISTEN (raw, same rounds)", notify);
-if (flushed.Count > 0)
+var flushMs = flushed.Select(f => f.Ms).ToList();
+if (flushMs.Count > 0)
 {
-    Row("disk flush (8 KB, fsync; same rounds)", flushed.Select(f => f.Ms).ToList());
-    // Every commit waits for its WAL to reach the disk, and a pickup is several commits (the fetch, the lock row, the state).
-    Console.WriteLine($"  flushes over 20 ms: {flushed.Count(f => f.Ms > 20)} of {flushed.Count}; the slowest clicks beside the longest flush " +
-        "that overlapped them: " + string.Join(", ", pickup.Select((ms, i) => (Ms: ms, Run: pickupRun[i], At: pickupAt[i]))
-            .OrderByDescending(r => r.Ms).Take(5)
-            .Select(r => $"#{r.Run + 1} {r.Ms:F1} ms / {flushed.Where(f => f.At < r.At.AddMilliseconds(r.Ms) && f.At.AddMilliseconds(f.Ms) > r.At).Select(f => f.Ms).DefaultIfEmpty(0).Max():F1} ms")));
+    Row("disk flush (8 KB, fsync; same rounds)", flushMs);
+    Console.WriteLine($"  flushes over 20 ms: {flushMs.Count(ms => ms > 20)} of {flushMs.Count}");
 }
 Console.WriteLine();
 Console.WriteLine($"jobs-bench runs={pickup.Count} pickup_p50_ms={Percentile(pickup, 50):F2} pickup_p99_ms={Percentile(pickup, 99):F2} " +
     $"pickup_max_ms={pickup.DefaultIfEmpty(double.NaN).Max():F2} notify_p50_ms={Percentile(notify, 50):F2} notify_p99_ms={Percentile(notify, 99):F2} " +
-    $"flush_p99_ms={Percentile(flushed.Select(f => f.Ms), 99):F2} flush_max_ms={flushed.Select(f => f.Ms).DefaultIfEmpty(double.NaN).Max():F2}");
+    $"flush_p99_ms={Percentile(flushMs, 99):F2} flush_max_ms={flushMs.DefaultIfEmpty(double.NaN).Max():F2}");
 return;
 
 // Every Scheduled state of this phase that was followed by Processing: what delay was asked for (EnqueueAt − the moment it
