@@ -23,6 +23,9 @@ namespace VideoStudio.Jobs;
 
 public static class JobsExtensions
 {
+    /// <summary>How Hangfire's connections show in pg_stat_activity.</summary>
+    public const string JobsApplicationName = "videostudio-jobs";
+
     /// <summary>
     /// HeyGen client and Hangfire on PostgreSQL. Every process can enqueue; the server that runs jobs starts only when
     /// Studio:RunJobs is true (the default), so web-only and worker-only processes are a configuration switch.
@@ -55,7 +58,12 @@ public static class JobsExtensions
         services.AddScoped<WebhookFanOut>();
         services.AddScoped<WebhookDeliveryJob>();
 
-        var connectionString = builder.Configuration.StudioConnectionString();
+        var workers = Math.Max(2, Environment.ProcessorCount * 2);
+        // Each waiting worker holds a connection of its own (LISTEN), and a pickup, the schedulers and the heartbeat use
+        // up to six more at once: bench/jobs' worker with 4 workers held 10, and when Npgsql pruned its pool to 4 it opened
+        // 4 new ones within a second, on which the next pickups ran cold (see StudioDataExtensions.KeptConnections).
+        var connectionString = StudioDataExtensions.PoolOf(builder.Configuration.StudioConnectionString(), JobsApplicationName,
+            roles.RunJobs ? workers + 6 : StudioDataExtensions.KeptConnections);
         var storageOptions = new PostgreSqlStorageOptions
             {
                 // NOTIFY is sent by the enqueuing process, so every process sets it, not only the workers.
@@ -92,7 +100,7 @@ public static class JobsExtensions
         {
             services.AddHangfireServer(o =>
             {
-                o.WorkerCount = Math.Max(2, Environment.ProcessorCount * 2);
+                o.WorkerCount = workers;
                 // Every wait of a generation (HeyGen's poll interval, backoffs, Retry-After) is a scheduled job, and Hangfire
                 // only moves a due one to its queue when its schedule poller looks: every 15 s by default, so a 2 s wait
                 // became up to 17 s. The poller is one loop per server process, not per worker (Hangfire's
