@@ -30,7 +30,10 @@ public static class DatabaseSetup
             return;
         }
 
-        await using var lockConnection = new NpgsqlConnection(config.StudioConnectionString());
+        // Used once, at start-up: not pooled, so it closes here instead of idling in a pool of its own until Npgsql prunes it
+        // five minutes later.
+        await using var lockConnection = new NpgsqlConnection(
+            new NpgsqlConnectionStringBuilder(config.StudioConnectionString()) { Pooling = false, ApplicationName = "videostudio-migrate" }.ConnectionString);
         await lockConnection.OpenAsync();
         await LockAsync(lockConnection, "pg_advisory_lock");
         try
@@ -53,8 +56,7 @@ public static class DatabaseSetup
         }
         finally
         {
-            // Explicitly: a pooled connection is only reset when it is next used, so closing it would leave the lock held
-            // for as long as it sits idle in the pool, and the next process to start would wait for it.
+            // Explicitly, so that a process waiting for the lock goes on at once rather than when this backend has exited.
             await LockAsync(lockConnection, "pg_advisory_unlock");
         }
     }
