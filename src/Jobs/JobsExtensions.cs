@@ -60,8 +60,8 @@ public static class JobsExtensions
 
         var workers = Math.Max(2, Environment.ProcessorCount * 2);
         // Each waiting worker holds a connection of its own (LISTEN), and a pickup, the schedulers and the heartbeat use
-        // up to six more at once: bench/jobs' worker with 4 workers held 10, and when Npgsql pruned its pool to 4 it opened
-        // 4 new ones within a second, on which the next pickups ran cold (see StudioDataExtensions.KeptConnections).
+        // about six more at once: bench/jobs' worker with 4 workers held 10 or 11, and when Npgsql pruned its pool to 4 it
+        // opened 4 new ones within a second, on which the next pickups ran cold (see StudioDataExtensions.KeptConnections).
         var connectionString = StudioDataExtensions.PoolOf(builder.Configuration.StudioConnectionString(), JobsApplicationName,
             roles.RunJobs ? workers + 6 : StudioDataExtensions.KeptConnections);
         var storageOptions = new PostgreSqlStorageOptions

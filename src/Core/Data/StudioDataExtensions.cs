@@ -22,10 +22,9 @@ public static class StudioDataExtensions
     /// How many connections the request pool keeps through a quiet spell. Every five minutes Npgsql closes the connections
     /// a pool left idle through most of that time (Connection Idle Lifetime), down to Minimum Pool Size, 0 unless set: on a
     /// quiet server the next requests and job pickups then ran on new backends, with cold caches and their statements not
-    /// yet prepared (bench/jobs: in every run one or more of the clicks made five minutes in were among the five slowest,
-    /// 35–93 ms; PostgreSQL's log showed 15 connections of the two processes closed together and 8 new ones opened within
-    /// seconds). A few idle backends are what keeping them costs PostgreSQL; a pool still grows past this under load and
-    /// gives the surplus back.
+    /// yet prepared (bench/jobs, one click every 2 s: PostgreSQL's log showed 15 connections of the two processes closed
+    /// together five minutes in and 8 new ones opened within seconds). A few idle backends are what keeping them costs
+    /// PostgreSQL; a pool still grows past this under load and gives the surplus back.
     /// </summary>
     public const int KeptConnections = 4;
 
