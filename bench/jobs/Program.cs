@@ -202,9 +202,9 @@ Console.WriteLine();
 // to reach the disk, and a pickup is several commits (the fetch, the lock row, the state): beside each of the slowest
 // clicks, the longest flush of the probe that overlapped it.
 var slowest = pickup.Select((ms, i) => (Ms: ms, Run: pickupRun[i], At: pickupAt[i])).OrderByDescending(r => r.Ms).Take(5)
-    .Select(r => $"#{r.Run + 1} {r.Ms:F1} ms" + (flushed.Count == 0 ? "" :
+    .Select(r => $"#{r.Run + 1} {r.Ms:F1} ms at {r.At:HH:mm:ss}" + (flushed.Count == 0 ? "" :
         $" (flush {flushed.Where(f => f.At < r.At.AddMilliseconds(r.Ms) && f.At.AddMilliseconds(f.Ms) > r.At).Select(f => f.Ms).DefaultIfEmpty(0).Max():F1} ms)"));
-Console.WriteLine($"slowest counted clicks (click → running): {string.Join(", ", slowest)}");
+Console.WriteLine($"slowest counted clicks (click → running; times UTC): {string.Join(", ", slowest)}");
 Console.WriteLine($"the {WarmUp} warm-up clicks before them (not counted), click → running: p50 {Percentile(warmUpPickup, 50):F2} ms, max {warmUpPickup.DefaultIfEmpty(double.NaN).Max():F2} ms");
 Console.WriteLine("                                         p50        p99        max");
 Row("click → job running on the worker", pickup);
@@ -216,7 +216,8 @@ var flushMs = flushed.Select(f => f.Ms).ToList();
 if (flushMs.Count > 0)
 {
     Row("disk flush (8 KB, fsync; same rounds)", flushMs);
-    Console.WriteLine($"  flushes over 20 ms: {flushMs.Count(ms => ms > 20)} of {flushMs.Count}");
+    Console.WriteLine($"  flushes over 20 ms: {flushMs.Count(ms => ms > 20)} of {flushMs.Count}; the longest at " +
+        string.Join(", ", flushed.OrderByDescending(f => f.Ms).Take(5).Select(f => $"{f.At:HH:mm:ss} ({f.Ms:F0} ms)")));
 }
 Console.WriteLine();
 Console.WriteLine($"jobs-bench runs={pickup.Count} pickup_p50_ms={Percentile(pickup, 50):F2} pickup_p99_ms={Percentile(pickup, 99):F2} " +

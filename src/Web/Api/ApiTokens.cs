@@ -104,7 +104,8 @@ public sealed class ApiTokenHandler(
         var now = clock.GetUtcNow();
         if (found.LastUsedAt is null || found.LastUsedAt < now - LastUsedResolution)
         {
-            await db.ApiTokens.Where(t => t.Id == found.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
+            // SQL, not ExecuteUpdate: see SessionCheck (the first ExecuteUpdate of a process cost its request ~35 ms).
+            await db.Database.ExecuteSqlAsync($"UPDATE api_tokens SET last_used_at = {now} WHERE id = {found.Id}", Context.RequestAborted);
         }
         var identity = new ClaimsIdentity(
         [

@@ -63,7 +63,9 @@ public static class SessionCheck
         var now = DateTimeOffset.UtcNow;
         if (noteSeen && now - lastSeen > UserSessions.SeenPrecision)
         {
-            await db.UserSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct);
+            // SQL, not ExecuteUpdate: a process's first ExecuteUpdate of a statement translates and compiles it, and that cost
+            // the request that made it about 35 ms (measured), five minutes after start, when the first session fell due.
+            await db.Database.ExecuteSqlAsync($"UPDATE user_sessions SET last_seen_at = {now} WHERE id = {sessionId}", ct);
         }
         return true;
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
+using Microsoft.EntityFrameworkCore;
 using VideoStudio.Core;
 using VideoStudio.Tests.Infrastructure;
 
@@ -174,6 +175,28 @@ public class SessionCheckTests
         await keeper.Client.SubmitAsync((IHtmlFormElement)businesses.QuerySelector($"#site-admins input[value='{demoted.UserId}']")!.Closest("form")!, []);
 
         Assert.Equal("signed-out", (await stream.EndedAsync()).GetAttribute("data-stream-ended"));
+    }
+
+    [Fact]
+    public async Task Last_seen_moves_on_with_a_request_made_more_than_five_minutes_after_it_and_not_sooner()
+    {
+        var tenant = await _app.CreateTenantAsync();
+        var sixMinutesAgo = DateTimeOffset.UtcNow.AddMinutes(-6);
+        var fourMinutesAgo = DateTimeOffset.UtcNow.AddMinutes(-4);
+        Task SetLastSeenAsync(DateTimeOffset at) => _app.WithDbAsync(db =>
+            db.UserSessions.Where(s => s.UserId == tenant.UserId).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, at)));
+        async Task<string> LastSeenOnTheAccountPageAsync() =>
+            (await tenant.Client.GetDocumentAsync("/account")).QuerySelector("#sessions .muted")!.TextContent;
+
+        await SetLastSeenAsync(fourMinutesAgo);
+        Assert.Contains($"last seen {fourMinutesAgo:d MMM, HH:mm} UTC", await LastSeenOnTheAccountPageAsync());
+
+        await SetLastSeenAsync(sixMinutesAgo);
+        var before = DateTimeOffset.UtcNow;
+        Assert.Equal(HttpStatusCode.OK, (await tenant.Client.GetAsync("/content")).StatusCode);
+
+        var seen = await _app.WithDbAsync(db => db.UserSessions.Where(s => s.UserId == tenant.UserId).Select(s => s.LastSeenAt).SingleAsync());
+        Assert.InRange(seen, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
     }
 
     /// <summary>A second client holding the same cookies, as someone who copied them would.</summary>
