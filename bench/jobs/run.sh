@@ -37,15 +37,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The web process serves the simulator. Each render finishes a second after it was sent, and its webhook finishes the
-# generation before the next click (the benchmark waits for that). Rendered in no time, the webhook came while the
-# submitting step still held the generation and was left to the poll; the minutely reconciler then finished the
-# generations of the past minute (about 27) together on the turn of each minute, in front of a click made then: one run
-# had two clicks of 306 and 319 ms, both at hh:mm:00. The poll is an hour away so that no leftover poll lands on the worker
-# while a later click is measured, and the render-slot limit is lifted so that lost webhooks cannot make a click wait for a
-# slot.
-SIM=(HeyGen__BaseUrl="http://127.0.0.1:$WEB_PORT/heygen-sim" HeyGen__PollInterval=01:00:00 HeyGen__MaxConcurrentRenders=100000
-  HeyGen__Simulator__RenderDelay=00:00:01)
+# The web process serves the simulator, which renders in no time, and each generation is polled a second after it was sent,
+# so it is finished before the next click (the benchmark waits for that) and no leftover job of an earlier click lands on
+# the worker while a later one is measured. Polled an hour later instead, every generation stayed in flight (the demo
+# business registers no webhook) until the minutely reconciler finished the past minute's (13-30) together on the turn of
+# each minute, in front of a click made then: one run had two clicks of 306 and 319 ms, both at hh:mm:00.
+SIM=(HeyGen__BaseUrl="http://127.0.0.1:$WEB_PORT/heygen-sim" HeyGen__PollInterval=00:00:01)
 bench_start_app "$DB" "$WEB_PORT" "$WORK" Studio__RunJobs=false "$HELD" "${SIM[@]}"; WEB=$APP_URL; PIDS+=("$APP_PID")
 bench_start_app "$DB" "$WORKER_PORT" "$WORK" Studio__ServePages=false Studio__Migrate=false Studio__SeedDemo=false "$HELD" "${SIM[@]}"
 WORKER_PID=$APP_PID; PIDS+=("$APP_PID")
