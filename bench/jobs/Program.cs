@@ -328,7 +328,8 @@ static void Row(string label, List<double> values) =>
     Console.WriteLine($"{label,-36} {Percentile(values, 50),7:F2} ms {Percentile(values, 99),7:F2} ms {values.DefaultIfEmpty(double.NaN).Max(),7:F2} ms");
 
 // Waits until the worker has no job enqueued or running and the generation is finished (by its poll, a second after it was
-// sent), or has been submitted a while; returns whether it finished. Every state of a generation notifies its card, so the waits are short.
+// sent), or has been submitted a while; returns whether it finished. Every state of a generation notifies its card, so the
+// waits are short.
 async Task<bool> SettleAsync(Guid slot)
 {
     var since = Stopwatch.StartNew();
