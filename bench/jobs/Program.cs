@@ -115,7 +115,6 @@ var enqueued = new List<double>();
 var answered = new List<double>();
 var notify = new List<double>();
 var elsewhere = 0;
-var unfinished = 0;
 var flushes = options.TryGetValue("flush-probe", out var probePath) ? FlushProbe(probePath, stopListening.Token) : null;
 for (var run = -WarmUp; run < runs; run++)
 {
@@ -147,11 +146,10 @@ for (var run = -WarmUp; run < runs; run++)
         }
     }
     var answeredMs = Stopwatch.GetElapsedTime(clickStart).TotalMilliseconds;
-    var settled = await SettleAsync(slot);
+    await SettleAsync(slot);
     if (run >= 0)
     {
         answered.Add(answeredMs);
-        unfinished += settled ? 0 : 1;
     }
 
     // The generation's first job: when the web process enqueued it and when the worker started running it.
@@ -190,11 +188,6 @@ Console.WriteLine($"at the end: {LoadAverage()}");
 if (pickup.Count < runs || elsewhere > 0)
 {
     Console.WriteLine($"warning: {runs - pickup.Count} runs without a Processing state, {elsewhere} jobs started by another process than the worker");
-}
-if (unfinished > 0)
-{
-    Console.WriteLine($"warning: {unfinished} generations were still waiting for HeyGen when the next click was made; the reconciler " +
-        "finishes such generations together on the turn of a minute, in front of any click made then");
 }
 Console.WriteLine();
 // Where the tail lies: in the first clicks (warm-up) or anywhere (the machine's other work). Every commit waits for its WAL
@@ -328,9 +321,8 @@ static void Row(string label, List<double> values) =>
     Console.WriteLine($"{label,-36} {Percentile(values, 50),7:F2} ms {Percentile(values, 99),7:F2} ms {values.DefaultIfEmpty(double.NaN).Max(),7:F2} ms");
 
 // Waits until the worker has no job enqueued or running and the generation is finished (by its poll, a second after it was
-// sent), or has been submitted a while; returns whether it finished. Every state of a generation notifies its card, so the
-// waits are short.
-async Task<bool> SettleAsync(Guid slot)
+// sent). Every state of a generation notifies its card, so the waits are short.
+async Task SettleAsync(Guid slot)
 {
     var since = Stopwatch.StartNew();
     while (true)
@@ -345,13 +337,7 @@ async Task<bool> SettleAsync(Guid slot)
         var (status, idle) = (reader.GetString(0), reader.GetBoolean(1));
         if (idle && status is not ("queued" or "submitted" or "processing"))
         {
-            return true;
-        }
-        // Half a second was tried: each of three such runs had one click picked up 0.5-1.1 s late, but so had two of four
-        // runs with 2 s, which stays as the wait that leaves the worker surely idle.
-        if (idle && status == "submitted" && since.Elapsed > TimeSpan.FromSeconds(2))
-        {
-            return false;
+            return;
         }
         if (since.Elapsed > TimeSpan.FromSeconds(60))
         {
